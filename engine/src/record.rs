@@ -1,0 +1,110 @@
+//! `RunRecord`: everything a run produced that grading and reports need, as plain data.
+//! It is rebuilt from a journal by replay; nothing in it is trusted from storage.
+
+use serde::Serialize;
+
+use scenarios::Dur;
+
+/// One run of a scenario, from start to the time limit.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RunRecord {
+    pub scenario: String,
+    pub seed: u64,
+    /// Time the run ended (always the scenario's time limit).
+    pub end: Dur,
+    /// When the candidate declared the incident resolved, if they did.
+    pub resolved_at: Option<Dur>,
+    /// Every command the candidate entered, in order.
+    pub commands: Vec<CommandRecord>,
+    /// Faults as they fired, with the names of everything each struck.
+    pub faults: Vec<FaultRecord>,
+    /// The event log: what happened, in order. Rendered one per line it is the run's log.
+    pub events: Vec<Event>,
+    /// One sample per simulated minute of the service as users saw it.
+    pub minutes: Vec<MinuteSample>,
+    pub totals: Totals,
+}
+
+/// A command as entered, with what it touched and what the engine judged of it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CommandRecord {
+    /// Simulated time the command was entered.
+    pub at: Dur,
+    pub line: String,
+    pub class: CommandClass,
+    /// Hosts, services and zones the command named or looked at.
+    pub targets: Vec<String>,
+    /// Set when the engine judged the action harmful, with the reason.
+    pub harm: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandClass {
+    /// Looked at the estate: status, top, metrics, logs, describe, alerts, ping.
+    Observe,
+    /// Changed the estate.
+    Act,
+    /// Let time pass.
+    Wait,
+    /// A status update to stakeholders.
+    Note { text: String },
+    /// Asked for a hint (index into the scenario's hints).
+    Hint { index: usize },
+    /// Declared the incident resolved.
+    Resolve,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FaultRecord {
+    pub at: Dur,
+    /// Short description, e.g. "disk filling on db-1 (pg_log writing 12 GB/h)".
+    pub what: String,
+    /// The label of the fault kind, e.g. "disk filling".
+    pub kind: String,
+    /// Every host, service and zone this fault struck; looking at any of them counts as detection.
+    pub struck: Vec<String>,
+}
+
+/// Something that happened, at a simulated time.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Event {
+    pub at: Dur,
+    /// The host, service or zone it happened to ("" for the whole estate).
+    pub subject: String,
+    pub severity: Severity,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warn,
+    Error,
+}
+
+/// The user-facing service over one simulated minute.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct MinuteSample {
+    /// Start of the minute.
+    pub at: Dur,
+    pub requests: f64,
+    pub good: f64,
+    /// Highest p99 latency seen at the entry during the minute, in ms (0 if nothing succeeded).
+    pub p99_ms: f64,
+    /// Whether the minute met the SLO (error rate within budget and p99 within target).
+    pub healthy: bool,
+}
+
+/// Totals over the whole run.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq)]
+pub struct Totals {
+    pub requests: f64,
+    pub good: f64,
+    pub writes: f64,
+    /// Writes acknowledged to a client and later lost (failover past replication lag, and the like).
+    pub writes_lost: f64,
+    /// Dollars spent on hosts.
+    pub cost: f64,
+}

@@ -1,0 +1,16 @@
+//! The gameday scenario format: serde types for RON files, loading with positioned errors,
+//! and validation. Knows nothing of the engine or the grader.
+
+mod diagnostic;
+mod duration;
+mod load;
+mod locate;
+mod model;
+mod validate;
+
+pub use diagnostic::{Diagnostic, LoadError, suggest};
+pub use duration::{Dur, MAX_DURATION_MS};
+pub use load::{MAX_FILE_BYTES, load_file, load_str, locate_all};
+pub use locate::{Locations, Pos};
+pub use model::*;
+pub use validate::{MAX_ENTITIES, MAX_TICKS, clock_label, parse_clock, validate};

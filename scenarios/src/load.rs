@@ -1,0 +1,118 @@
+//! Loading a scenario from text or a file: size and encoding limits, RON parsing with positioned
+//! errors, then validation, so the caller gets either a sound `Scenario` or every problem at once.
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, LoadError};
+use crate::locate::{Locations, Pos};
+use crate::{Scenario, validate};
+
+/// Largest scenario file accepted. The biggest shipped scenario is a few KiB; this leaves room for
+/// large generated estates while refusing a file meant to exhaust memory.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// Parses and validates scenario text. `file` names it in diagnostics.
+pub fn load_str(file: &str, source: &str) -> Result<Scenario, LoadError> {
+    if source.len() > MAX_FILE_BYTES {
+        return Err(LoadError::single(
+            file,
+            format!(
+                "file is {} bytes, over the {} byte limit for a scenario",
+                source.len(),
+                MAX_FILE_BYTES
+            ),
+        ));
+    }
+    let options = ron::Options::default();
+    let scenario: Scenario = options.from_str(source).map_err(|e| LoadError {
+        file: file.to_owned(),
+        source: source.to_owned(),
+        diagnostics: vec![parse_diagnostic(&e)],
+    })?;
+    let mut diagnostics = validate::validate(&scenario);
+    if diagnostics.is_empty() {
+        return Ok(scenario);
+    }
+    locate_all(source, &mut diagnostics);
+    Err(LoadError {
+        file: file.to_owned(),
+        source: source.to_owned(),
+        diagnostics,
+    })
+}
+
+/// Reads and loads a scenario file, refusing oversized and non-UTF-8 files before parsing.
+pub fn load_file(path: &Path) -> Result<(Scenario, Vec<u8>), LoadError> {
+    let file = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| LoadError::single(&file, format!("cannot read the file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(LoadError::single(
+            &file,
+            format!(
+                "file is {} bytes, over the {} byte limit for a scenario",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| LoadError::single(&file, format!("cannot read the file: {e}")))?;
+    let source = std::str::from_utf8(&bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        LoadError::single(
+            &file,
+            format!("the file is not valid UTF-8 (line {line}, column {col}); save it as UTF-8"),
+        )
+    })?;
+    let scenario = load_str(&file, source)?;
+    Ok((scenario, bytes))
+}
+
+/// Attaches a source position to each diagnostic that names a field path.
+pub fn locate_all(source: &str, diagnostics: &mut [Diagnostic]) {
+    let locations = Locations::scan(source);
+    for d in diagnostics {
+        if d.pos.is_none() {
+            d.pos = d.path.as_deref().and_then(|p| locations.find(p));
+        }
+    }
+}
+
+fn parse_diagnostic(e: &ron::error::SpannedError) -> Diagnostic {
+    let start = e.span.start;
+    let len = if e.span.end.line == start.line && e.span.end.col > start.col {
+        e.span.end.col - start.col
+    } else {
+        1
+    };
+    let message = e.code.to_string();
+    let help = parse_help(&message);
+    Diagnostic {
+        message,
+        path: None,
+        pos: Some(Pos {
+            line: start.line,
+            col: start.col,
+            len,
+        }),
+        help,
+    }
+}
+
+/// Plain-words advice for the parse errors authors meet most.
+fn parse_help(message: &str) -> Option<String> {
+    if message.contains("Unexpected missing field") || message.contains("missing field") {
+        Some("add the missing field (README.md, \"Writing a scenario\", lists them)".into())
+    } else if message.contains("Unexpected field") || message.contains("unknown field") {
+        Some("remove the field or correct its spelling; the allowed names are listed above".into())
+    } else if message.contains("variant") {
+        Some("check the spelling against the allowed values listed above".into())
+    } else if message.contains("recursion") {
+        Some("the file nests deeper than any scenario needs; flatten it".into())
+    } else {
+        None
+    }
+}

@@ -1,0 +1,578 @@
+//! Semantic validation of a parsed `Scenario`: cross-references, ranges, units and limits.
+//! Returns every problem found, each naming the field path it is about.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::{Diagnostic, suggest};
+use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
+
+/// Most entities (sites, zones, hosts, services, links) one scenario may declare.
+pub const MAX_ENTITIES: usize = 100_000;
+/// Most simulation steps one run may take: a year at 10 s ticks, or a day at 1 s ticks many times over.
+pub const MAX_TICKS: u64 = 5_000_000;
+/// Shortest tick: the model is of rates, not of single packets.
+pub const MIN_TICK: Dur = Dur(100);
+/// Most faults, alert rules, log lines, hints or reference steps in one list.
+pub const MAX_LIST: usize = 10_000;
+/// Longest text field (briefing, log line, note keyword).
+pub const MAX_TEXT: usize = 20_000;
+
+struct Check<'a> {
+    out: Vec<Diagnostic>,
+    s: &'a Scenario,
+    zones: BTreeSet<&'a str>,
+    hosts: BTreeSet<&'a str>,
+    services: BTreeMap<&'a str, ServiceKind>,
+}
+
+impl<'a> Check<'a> {
+    fn error(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.out.push(Diagnostic::at(path, message));
+    }
+
+    fn finite(&mut self, path: impl Into<String>, value: f64, min: f64, max: f64, what: &str) {
+        if !value.is_finite() || value < min || value > max {
+            self.error(
+                path,
+                format!("{what} must be a number from {min} to {max}, not {value}"),
+            );
+        }
+    }
+
+    fn text(&mut self, path: impl Into<String>, value: &str, what: &str) {
+        if value.trim().is_empty() {
+            self.error(path, format!("{what} is empty"));
+        } else if value.len() > MAX_TEXT {
+            self.error(
+                path,
+                format!("{what} is {} bytes, over the {MAX_TEXT} byte limit", value.len()),
+            );
+        }
+    }
+
+    fn reference(&mut self, path: String, name: &str, known: &BTreeSet<&'a str>, what: &str) -> bool {
+        if known.contains(name) {
+            return true;
+        }
+        let mut d = Diagnostic::at(path, format!("unknown {what} `{name}`"));
+        d.help = suggest(name, known.iter().copied()).or_else(|| {
+            let list: Vec<&str> = known.iter().copied().take(8).collect();
+            Some(format!("the {what}s declared are: {}", list.join(", ")))
+        });
+        self.out.push(d);
+        false
+    }
+
+    fn host(&mut self, path: String, name: &str) -> bool {
+        let hosts = self.hosts.clone();
+        self.reference(path, name, &hosts, "host")
+    }
+
+    fn service(&mut self, path: String, name: &str) -> bool {
+        let services: BTreeSet<&str> = self.services.keys().copied().collect();
+        self.reference(path, name, &services, "service")
+    }
+
+    fn zone(&mut self, path: String, name: &str) -> bool {
+        let zones = self.zones.clone();
+        self.reference(path, name, &zones, "zone")
+    }
+
+    fn within_limit(&mut self, path: String, at: Dur, what: &str) {
+        if at > self.s.time_limit {
+            self.error(
+                path,
+                format!(
+                    "{what} at {at} is after the time limit of {}; it would never happen",
+                    self.s.time_limit
+                ),
+            );
+        }
+    }
+
+    fn list_len(&mut self, path: &str, len: usize) {
+        if len > MAX_LIST {
+            self.error(path, format!("{len} entries, over the limit of {MAX_LIST}"));
+        }
+    }
+}
+
+/// Every problem with `s`, or an empty list if it is sound.
+pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
+    let mut c = Check {
+        out: Vec::new(),
+        s,
+        zones: BTreeSet::new(),
+        hosts: BTreeSet::new(),
+        services: BTreeMap::new(),
+    };
+    header(&mut c);
+    let entities = s.topology.sites.len()
+        + s.topology.hosts.len()
+        + s.topology.services.len()
+        + s.topology.links.len();
+    if entities > MAX_ENTITIES {
+        c.error(
+            "topology",
+            format!("{entities} entities, over the limit of {MAX_ENTITIES}"),
+        );
+        return c.out;
+    }
+    for (path, len) in [
+        ("faults", s.faults.len()),
+        ("alerts", s.alerts.len()),
+        ("logs", s.logs.len()),
+        ("hints", s.hints.len()),
+        ("reference", s.reference.len()),
+    ] {
+        c.list_len(path, len);
+    }
+    if !c.out.is_empty() {
+        return c.out;
+    }
+    names(&mut c);
+    links(&mut c);
+    hosts(&mut c);
+    services(&mut c);
+    traffic(&mut c);
+    faults(&mut c);
+    slo_and_alerts(&mut c);
+    rubric(&mut c);
+    c.out
+}
+
+fn header(c: &mut Check) {
+    let s = c.s;
+    let slug_ok = !s.id.is_empty()
+        && s.id.len() <= 64
+        && s.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !slug_ok {
+        c.out.push(
+            Diagnostic::at("id", format!("id `{}` is not a valid scenario id", s.id))
+                .with_help("use lower-case letters, digits and `-`, at most 64 characters"),
+        );
+    }
+    c.text("title", &s.title, "the title");
+    c.text("briefing", &s.briefing, "the briefing");
+    if parse_clock(&s.start).is_none() {
+        c.out.push(
+            Diagnostic::at("start", format!("start `{}` is not a time of day", s.start))
+                .with_help("write it as \"HH:MM\", e.g. \"02:14\""),
+        );
+    }
+    if s.tick < MIN_TICK {
+        c.error("tick", format!("tick {} is shorter than the minimum of {MIN_TICK}", s.tick));
+    }
+    if s.time_limit.ms() == 0 {
+        c.error("time_limit", "time limit is zero; the scenario would end before it starts");
+    } else if s.tick.ms() > 0 {
+        let ticks = s.time_limit.ms() / s.tick.ms();
+        if ticks > MAX_TICKS {
+            c.out.push(
+                Diagnostic::at(
+                    "time_limit",
+                    format!(
+                        "{} at a {} tick is {ticks} steps, over the limit of {MAX_TICKS}",
+                        s.time_limit, s.tick
+                    ),
+                )
+                .with_help("use a coarser tick for long horizons (e.g. \"1m\" for weeks, \"1h\" for a year)"),
+            );
+        }
+        if s.tick > s.time_limit {
+            c.error("tick", "tick is longer than the whole time limit");
+        }
+    }
+}
+
+/// Minutes past midnight of an `"HH:MM"` string.
+pub fn parse_clock(text: &str) -> Option<u64> {
+    let (h, m) = text.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u64, u64) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// Every site, zone, host and service name is unique across all of them: commands name any of them.
+fn names(c: &mut Check) {
+    let s = c.s;
+    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    let mut claim = |c: &mut Check, name: &str, path: String| {
+        if let Some(first) = seen.get(name) {
+            c.error(path, format!("`{name}` is already declared at {first}; names must be unique"));
+        } else {
+            seen.insert(
+                // Lifetimes: the names live in `s`, which outlives this check.
+                unsafe_free_static(name, s),
+                path,
+            );
+        }
+    };
+    for (i, site) in s.topology.sites.iter().enumerate() {
+        claim(c, &site.id, format!("topology.sites[{i}].id"));
+        for (j, zone) in site.zones.iter().enumerate() {
+            claim(c, zone, format!("topology.sites[{i}].zones[{j}]"));
+            c.zones.insert(zone);
+        }
+    }
+    for (i, host) in s.topology.hosts.iter().enumerate() {
+        claim(c, &host.id, format!("topology.hosts[{i}].id"));
+        c.hosts.insert(&host.id);
+        name_chars(c, &host.id, format!("topology.hosts[{i}].id"));
+    }
+    for (i, svc) in s.topology.services.iter().enumerate() {
+        claim(c, &svc.id, format!("topology.services[{i}].id"));
+        c.services.insert(&svc.id, svc.kind);
+        name_chars(c, &svc.id, format!("topology.services[{i}].id"));
+    }
+}
+
+/// Returns `name` unchanged; exists so the closure above can key its map by names borrowed from `s`.
+fn unsafe_free_static<'a>(name: &str, s: &'a Scenario) -> &'a str {
+    let t = &s.topology;
+    t.sites
+        .iter()
+        .flat_map(|x| std::iter::once(x.id.as_str()).chain(x.zones.iter().map(String::as_str)))
+        .chain(t.hosts.iter().map(|h| h.id.as_str()))
+        .chain(t.services.iter().map(|v| v.id.as_str()))
+        .find(|n| *n == name)
+        .unwrap_or("")
+}
+
+fn name_chars(c: &mut Check, name: &str, path: String) {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !ok {
+        c.out.push(
+            Diagnostic::at(path, format!("`{name}` cannot be typed as a command argument"))
+                .with_help("use letters, digits, `-`, `_` and `.`, at most 64 characters"),
+        );
+    }
+}
+
+fn links(c: &mut Check) {
+    let mut pairs = BTreeSet::new();
+    for (i, link) in c.s.topology.links.iter().enumerate() {
+        let p = format!("topology.links[{i}]");
+        let a = c.zone(format!("{p}.from"), &link.from);
+        let b = c.zone(format!("{p}.to"), &link.to);
+        if a && b && link.from == link.to {
+            c.error(format!("{p}.to"), "a link must join two different zones");
+        }
+        let key = if link.from <= link.to {
+            (link.from.clone(), link.to.clone())
+        } else {
+            (link.to.clone(), link.from.clone())
+        };
+        if !pairs.insert(key) {
+            c.error(
+                format!("{p}"),
+                format!("a link between `{}` and `{}` is declared twice", link.from, link.to),
+            );
+        }
+        c.finite(format!("{p}.latency_ms"), link.latency_ms, 0.0, 10_000.0, "latency_ms");
+        c.finite(format!("{p}.loss"), link.loss, 0.0, 1.0, "loss");
+        c.finite(format!("{p}.gbps"), link.gbps, 0.001, 100_000.0, "gbps");
+    }
+}
+
+fn hosts(c: &mut Check) {
+    for (i, h) in c.s.topology.hosts.iter().enumerate() {
+        let p = format!("topology.hosts[{i}]");
+        c.zone(format!("{p}.zone"), &h.zone);
+        if h.cores == 0 || h.cores > 1024 {
+            c.error(format!("{p}.cores"), format!("cores must be from 1 to 1024, not {}", h.cores));
+        }
+        c.finite(format!("{p}.memory_gb"), h.memory_gb, 0.125, 65_536.0, "memory_gb");
+        c.finite(format!("{p}.disk_gb"), h.disk_gb, 1.0, 10_000_000.0, "disk_gb");
+        c.finite(format!("{p}.disk_used_gb"), h.disk_used_gb, 0.0, h.disk_gb.max(0.0), "disk_used_gb (at most disk_gb)");
+        c.finite(format!("{p}.nic_gbps"), h.nic_gbps, 0.001, 10_000.0, "nic_gbps");
+        c.finite(format!("{p}.hourly_cost"), h.hourly_cost, 0.0, 100_000.0, "hourly_cost");
+    }
+}
+
+fn services(c: &mut Check) {
+    let s = c.s;
+    let mut placed: BTreeMap<&str, &str> = BTreeMap::new();
+    for (i, svc) in s.topology.services.iter().enumerate() {
+        let p = format!("topology.services[{i}]");
+        if svc.hosts.is_empty() {
+            c.error(format!("{p}.hosts"), format!("service `{}` runs on no host", svc.id));
+        }
+        for (j, h) in svc.hosts.iter().enumerate() {
+            if !c.host(format!("{p}.hosts[{j}]"), h) {
+                continue;
+            }
+            if let Some(other) = placed.insert(h, &svc.id) {
+                c.error(
+                    format!("{p}.hosts[{j}]"),
+                    format!("host `{h}` already runs `{other}`; a host runs one service"),
+                );
+            }
+        }
+        c.text(format!("{p}.version"), &svc.version, "the version");
+        c.finite(format!("{p}.ms_per_request"), svc.ms_per_request, 0.001, 600_000.0, "ms_per_request");
+        c.finite(format!("{p}.memory_mb"), svc.memory_mb, 1.0, 16_777_216.0, "memory_mb");
+        if svc.max_connections == 0 {
+            c.error(format!("{p}.max_connections"), "max_connections must be at least 1");
+        }
+        if let Some(w) = svc.workers
+            && (w == 0 || w > 100_000)
+        {
+            c.error(format!("{p}.workers"), format!("workers must be from 1 to 100000, not {w}"));
+        }
+        for (j, call) in svc.calls.iter().enumerate() {
+            if c.service(format!("{p}.calls[{j}].service"), &call.service) && call.service == svc.id {
+                c.error(format!("{p}.calls[{j}].service"), format!("`{}` calls itself", svc.id));
+            }
+            c.finite(format!("{p}.calls[{j}].per_request"), call.per_request, 0.0, 1_000.0, "per_request");
+        }
+        if let Some(hc) = &svc.health_check {
+            if svc.kind != ServiceKind::LoadBalancer {
+                c.error(format!("{p}.health_check"), "only a LoadBalancer health-checks a pool");
+            }
+            if hc.interval.ms() == 0 {
+                c.error(format!("{p}.health_check.interval"), "health-check interval must be above zero");
+            }
+            if hc.unhealthy_after == 0 {
+                c.error(format!("{p}.health_check.unhealthy_after"), "unhealthy_after must be at least 1");
+            }
+            c.finite(format!("{p}.health_check.max_error_rate"), hc.max_error_rate, 0.0, 1.0, "max_error_rate");
+        }
+        if svc.replica_lag.is_some() && svc.kind != ServiceKind::Database {
+            c.error(format!("{p}.replica_lag"), "only a Database has replicas");
+        }
+        if let Some(sc) = &svc.scaling
+            && (sc.max_instances as usize) < svc.hosts.len()
+        {
+            c.error(
+                format!("{p}.scaling.max_instances"),
+                format!("max_instances {} is below the {} hosts already running", sc.max_instances, svc.hosts.len()),
+            );
+        }
+    }
+    cycles(c);
+}
+
+/// A dependency cycle would make every request wait on itself.
+fn cycles(c: &mut Check) {
+    let s = c.s;
+    let index: BTreeMap<&str, usize> =
+        s.topology.services.iter().enumerate().map(|(i, v)| (v.id.as_str(), i)).collect();
+    // 0 = unvisited, 1 = on the stack, 2 = done
+    let mut state = vec![0u8; s.topology.services.len()];
+    for start in 0..s.topology.services.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        state[start] = 1;
+        while let Some((node, edge)) = stack.pop() {
+            let calls = &s.topology.services[node].calls;
+            if edge < calls.len() {
+                stack.push((node, edge + 1));
+                if let Some(&next) = index.get(calls[edge].service.as_str()) {
+                    if state[next] == 1 {
+                        c.error(
+                            format!("topology.services[{node}].calls[{edge}].service"),
+                            format!(
+                                "dependency cycle: `{}` calls `{}`, which leads back to it",
+                                s.topology.services[node].id, calls[edge].service
+                            ),
+                        );
+                    } else if state[next] == 0 {
+                        state[next] = 1;
+                        stack.push((next, 0));
+                    }
+                }
+            } else {
+                state[node] = 2;
+            }
+        }
+    }
+}
+
+fn traffic(c: &mut Check) {
+    let t = &c.s.traffic;
+    c.service("traffic.entry".into(), &t.entry);
+    c.finite("traffic.base_rps", t.base_rps, 0.0, 100_000_000.0, "base_rps");
+    c.finite("traffic.diurnal_swing", t.diurnal_swing, 0.0, 1.0, "diurnal_swing");
+    c.finite("traffic.peak_hour", t.peak_hour, 0.0, 23.99, "peak_hour");
+    c.finite("traffic.noise", t.noise, 0.0, 0.5, "noise");
+    c.finite("traffic.write_fraction", t.write_fraction, 0.0, 1.0, "write_fraction");
+    for (i, spike) in t.spikes.iter().enumerate() {
+        let p = format!("traffic.spikes[{i}]");
+        c.finite(format!("{p}.multiplier"), spike.multiplier, 0.0, 1_000.0, "multiplier");
+        c.within_limit(format!("{p}.at"), spike.at, "the spike");
+        if spike.duration.ms() == 0 {
+            c.error(format!("{p}.duration"), "a spike must last longer than zero");
+        }
+    }
+}
+
+fn faults(c: &mut Check) {
+    let s = c.s;
+    let links: BTreeSet<(&str, &str)> = s
+        .topology
+        .links
+        .iter()
+        .flat_map(|l| [(l.from.as_str(), l.to.as_str()), (l.to.as_str(), l.from.as_str())])
+        .collect();
+    for (i, fault) in s.faults.iter().enumerate() {
+        let p = format!("faults[{i}]");
+        c.within_limit(format!("{p}.at"), fault.at, "the fault");
+        let k = format!("{p}.kind");
+        match &fault.kind {
+            FaultKind::HostCrash { host } | FaultKind::ProcessCrash { host } => {
+                c.host(format!("{k}.host"), host);
+                if matches!(fault.kind, FaultKind::ProcessCrash { .. }) && !runs_service(s, host) {
+                    c.error(format!("{k}.host"), format!("host `{host}` runs no service, so no process can crash"));
+                }
+            }
+            FaultKind::DiskFill { host, gb_per_hour, writer } => {
+                c.host(format!("{k}.host"), host);
+                c.finite(format!("{k}.gb_per_hour"), *gb_per_hour, 0.001, 1_000_000.0, "gb_per_hour");
+                process_name(c, format!("{k}.writer"), writer);
+            }
+            FaultKind::MemoryLeak { service, mb_per_min } => {
+                c.service(format!("{k}.service"), service);
+                c.finite(format!("{k}.mb_per_min"), *mb_per_min, 0.001, 1_000_000.0, "mb_per_min");
+            }
+            FaultKind::CpuSaturation { host, cores, process } => {
+                c.host(format!("{k}.host"), host);
+                c.finite(format!("{k}.cores"), *cores, 0.01, 1024.0, "cores");
+                process_name(c, format!("{k}.process"), process);
+            }
+            FaultKind::LinkDown { from, to } | FaultKind::LinkDegraded { from, to, .. } => {
+                let a = c.zone(format!("{k}.from"), from);
+                let b = c.zone(format!("{k}.to"), to);
+                if a && b && !links.contains(&(from.as_str(), to.as_str())) {
+                    c.error(format!("{k}.to"), format!("no link joins `{from}` and `{to}`"));
+                }
+                if let FaultKind::LinkDegraded { loss, extra_latency_ms, .. } = &fault.kind {
+                    c.finite(format!("{k}.loss"), *loss, 0.0, 1.0, "loss");
+                    c.finite(format!("{k}.extra_latency_ms"), *extra_latency_ms, 0.0, 60_000.0, "extra_latency_ms");
+                }
+            }
+            FaultKind::BadDeploy { service, version, error_rate, cpu_factor, leak_mb_per_min } => {
+                c.service(format!("{k}.service"), service);
+                c.text(format!("{k}.version"), version, "the version");
+                c.finite(format!("{k}.error_rate"), *error_rate, 0.0, 1.0, "error_rate");
+                c.finite(format!("{k}.cpu_factor"), *cpu_factor, 0.01, 100.0, "cpu_factor");
+                c.finite(format!("{k}.leak_mb_per_min"), *leak_mb_per_min, 0.0, 1_000_000.0, "leak_mb_per_min");
+            }
+        }
+    }
+}
+
+fn runs_service(s: &Scenario, host: &str) -> bool {
+    s.topology.services.iter().any(|v| v.hosts.iter().any(|h| h == host))
+}
+
+fn process_name(c: &mut Check, path: String, name: &str) {
+    if name.is_empty() || name.contains(char::is_whitespace) || name.len() > 64 {
+        c.out.push(
+            Diagnostic::at(path, format!("process name `{name}` must be one word the candidate can type"))
+                .with_help("e.g. \"logrotate\" or \"pg_dump\""),
+        );
+    }
+}
+
+fn slo_and_alerts(c: &mut Check) {
+    let s = c.s;
+    c.finite("slo.availability", s.slo.availability, 0.5, 0.999_999, "availability");
+    c.finite("slo.latency_p99_ms", s.slo.latency_p99_ms, 0.001, 600_000.0, "latency_p99_ms");
+    if s.slo.window < Dur::from_mins(60) {
+        c.error("slo.window", "an SLO window shorter than an hour has no meaningful error budget");
+    }
+    let targets: BTreeSet<&str> = c.hosts.iter().copied().chain(c.services.keys().copied()).collect();
+    for (i, rule) in s.alerts.iter().enumerate() {
+        let p = format!("alerts[{i}]");
+        c.text(format!("{p}.name"), &rule.name, "the alert name");
+        c.reference(format!("{p}.target"), &rule.target, &targets, "host or service");
+        match (rule.above, rule.below) {
+            (Some(v), None) | (None, Some(v)) => {
+                c.finite(format!("{p}.above"), v, -1e12, 1e12, "the threshold")
+            }
+            _ => c.error(p.clone(), "give exactly one of `above` or `below`"),
+        }
+    }
+    for (i, log) in s.logs.iter().enumerate() {
+        let p = format!("logs[{i}]");
+        c.host(format!("{p}.host"), &log.host);
+        c.text(format!("{p}.text"), &log.text, "the log line");
+        c.within_limit(format!("{p}.at"), log.at, "the log line");
+    }
+}
+
+fn rubric(c: &mut Check) {
+    let s = c.s;
+    if s.rubric.kpis.is_empty() {
+        c.error("rubric.kpis", "the rubric scores no KPI");
+    }
+    let mut seen = BTreeSet::new();
+    for (i, k) in s.rubric.kpis.iter().enumerate() {
+        let p = format!("rubric.kpis[{i}]");
+        if !seen.insert(k.kpi) {
+            c.error(format!("{p}.kpi"), format!("KPI {:?} is listed twice", k.kpi));
+        }
+        c.finite(format!("{p}.weight"), k.weight, 0.001, 1_000.0, "weight");
+        c.finite(format!("{p}.target"), k.target, 0.0, 1e9, "target");
+        c.finite(format!("{p}.zero"), k.zero, 0.0, 1e9, "zero");
+        if k.zero <= k.target {
+            c.out.push(
+                Diagnostic::at(format!("{p}.zero"), "zero must be worse (larger) than target")
+                    .with_help("target is the value that scores 100, zero the value that scores 0"),
+            );
+        }
+        let producible = match k.kpi {
+            Kpi::TimeToDetect | Kpi::TimeToRecover => !s.faults.is_empty(),
+            Kpi::DataLoss => s.traffic.write_fraction > 0.0,
+            Kpi::Communication => true,
+            _ => true,
+        };
+        if !producible {
+            let why = match k.kpi {
+                Kpi::DataLoss => "no request writes (traffic.write_fraction is 0)",
+                _ => "the scenario has no faults",
+            };
+            c.error(format!("{p}.kpi"), format!("KPI {:?} cannot be measured here: {why}", k.kpi));
+        }
+    }
+    if s.rubric.status_every.ms() == 0 {
+        c.error("rubric.status_every", "status_every must be above zero");
+    }
+    for (i, word) in s.rubric.root_cause.iter().enumerate() {
+        c.text(format!("rubric.root_cause[{i}]"), word, "the root-cause keyword");
+    }
+    for (i, hint) in s.hints.iter().enumerate() {
+        c.text(format!("hints[{i}].text"), &hint.text, "the hint");
+        c.finite(format!("hints[{i}].cost"), hint.cost, 0.0, 100.0, "cost");
+    }
+    if s.reference.is_empty() {
+        c.error("reference", "the reference solution has no steps");
+    }
+    let mut last = Dur::ZERO;
+    for (i, step) in s.reference.iter().enumerate() {
+        c.within_limit(format!("reference[{i}].at"), step.at, "the step");
+        if step.at < last {
+            c.error(format!("reference[{i}].at"), format!("steps must be in time order; this one is before {last}"));
+        }
+        last = step.at;
+        c.text(format!("reference[{i}].command"), &step.command, "the command");
+    }
+}
+
+/// The wall-clock label of simulated time `at` in a scenario starting at `start` ("HH:MM"),
+/// e.g. `clock_label("02:14", 7 min)` is `"02:21"`. Days past the first are shown as `+1d 00:14`.
+pub fn clock_label(start: &str, at: Dur) -> String {
+    let minutes = parse_clock(start).unwrap_or(0) + at.ms() / 60_000;
+    let (days, minutes) = (minutes / 1440, minutes % 1440);
+    let label = format!("{:02}:{:02}", minutes / 60, minutes % 60);
+    if days == 0 { label } else { format!("+{days}d {label}") }
+}
