@@ -1,1 +1,62 @@
-fn main() {}
+//! The `gameday` binary: parses arguments, runs one subcommand, prints an error once, and exits
+//! with 0 (ok), 1 (failed) or 2 (usage).
+
+mod cli;
+mod commands;
+mod help;
+mod journal;
+mod library;
+mod render;
+mod repl;
+mod runner;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Cmd, Color};
+use crate::library::Library;
+use crate::render::Style;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let library = match &cli.content {
+        Some(dir) if !dir.is_dir() => {
+            return Err(format!("--content {}: not a folder", dir.display()));
+        }
+        Some(dir) => Library::Dir(dir.clone()),
+        None => Library::Builtin,
+    };
+    let style = Style {
+        color: use_color(cli.color),
+    };
+    match cli.command {
+        Cmd::Play(args) => commands::play(&library, args, style),
+        Cmd::List { json } => commands::list(&library, json),
+        Cmd::Grade { journal, json } => commands::grade(&library, &journal, json, style),
+        Cmd::Check { files } => commands::check(&files),
+    }
+}
+
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}

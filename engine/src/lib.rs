@@ -1,4 +1,58 @@
-//! The gameday simulation engine. Only this crate knows bevy_ecs.
+//! The gameday simulation engine: builds a bevy_ecs World from a scenario, advances it in fixed
+//! ticks on one thread, applies the candidate's commands, answers observations and emits a
+//! `RunRecord`. Only this crate knows bevy_ecs; its public API speaks in plain types.
 
-pub mod record;
+mod actions;
+mod command;
+mod components;
+mod demand;
+mod effects;
+mod math;
+mod metrics;
+mod network;
+mod observe;
+pub mod queueing;
+mod record;
+mod resources;
+mod setup;
+mod sim;
+mod systems;
+mod views;
+
+use std::fmt;
+
+pub use actions::Applied;
+pub use command::{
+    Action, Arg, COMMANDS, Command, CommandSpec, ParseError, Query, parse, spec, words,
+};
 pub use record::*;
+pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};
+pub use views::*;
+
+/// A command the engine refused, with what to do instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimError {
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+impl SimError {
+    pub fn new(message: impl Into<String>) -> SimError {
+        SimError {
+            message: message.into(),
+            suggestion: None,
+        }
+    }
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(s) = &self.suggestion {
+            write!(f, " ({s})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SimError {}

@@ -1,1 +1,24 @@
-//! placeholder
+//! The gameday grader: scores a run record against its scenario's rubric, KPI by KPI,
+//! with evidence lines that cite what happened and when.
+//!
+//! Reads only the [`engine::RunRecord`] and the [`scenarios::Scenario`]; pure, deterministic,
+//! and free of I/O, so the same run always earns the same scorecard.
+
+mod availability;
+mod change_safety;
+mod communication;
+mod compare;
+mod data_loss;
+mod detection;
+mod grade;
+mod latency;
+mod recovery;
+mod scorecard;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+pub use compare::compare;
+pub use grade::grade;
+pub use scorecard::{Counterfactual, Evidence, HintUse, KpiScore, Scorecard};

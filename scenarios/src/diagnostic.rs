@@ -72,9 +72,12 @@ impl fmt::Display for LoadError {
                 writeln!(f)?;
             }
             writeln!(f, "error: {}", d.message)?;
-            let line_text = d
-                .pos
-                .and_then(|p| self.source.lines().nth(p.line.saturating_sub(1)).map(|l| (p, l)));
+            let line_text = d.pos.and_then(|p| {
+                self.source
+                    .lines()
+                    .nth(p.line.saturating_sub(1))
+                    .map(|l| (p, l))
+            });
             match line_text {
                 Some((pos, text)) => {
                     let number = pos.line.to_string();
@@ -101,7 +104,9 @@ impl fmt::Display for LoadError {
                 }
                 None => {
                     match &d.path {
-                        Some(path) if !path.is_empty() => writeln!(f, "  --> {} ({path})", self.file)?,
+                        Some(path) if !path.is_empty() => {
+                            writeln!(f, "  --> {} ({path})", self.file)?
+                        }
                         _ => writeln!(f, "  --> {}", self.file)?,
                     }
                     if let Some(help) = &d.help {

@@ -23,7 +23,9 @@ pub fn load_str(file: &str, source: &str) -> Result<Scenario, LoadError> {
             ),
         ));
     }
-    let options = ron::Options::default();
+    // `implicit_some` lets authors write `workers: 8` for an optional field, not `Some(8)`.
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let scenario: Scenario = options.from_str(source).map_err(|e| LoadError {
         file: file.to_owned(),
         source: source.to_owned(),

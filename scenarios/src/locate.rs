@@ -214,12 +214,22 @@ fn tokenize(source: &str) -> Vec<(Tok, Pos)> {
                     }
                 }
             }
-            let len = if cur.line == start.line { cur.i - begin } else { 1 };
+            let len = if cur.line == start.line {
+                cur.i - begin
+            } else {
+                1
+            };
             out.push((Tok::Other, Pos { len, ..start }));
         } else if c.is_alphabetic() || c == '_' {
             cur.bump_while(|c| c.is_alphanumeric() || c == '_');
             let word: String = cur.chars[begin..cur.i].iter().collect();
-            out.push((Tok::Ident(word), Pos { len: cur.i - begin, ..start }));
+            out.push((
+                Tok::Ident(word),
+                Pos {
+                    len: cur.i - begin,
+                    ..start
+                },
+            ));
         } else {
             let tok = match c {
                 '(' | '[' | '{' => Tok::Open,
@@ -232,10 +242,17 @@ fn tokenize(source: &str) -> Vec<(Tok, Pos)> {
             if tok == Tok::Other {
                 // A number or other literal: swallow the rest of it.
                 cur.bump_while(|c| {
-                    !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | ':' | ',' | '"')
+                    !c.is_whitespace()
+                        && !matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | ':' | ',' | '"')
                 });
             }
-            out.push((tok, Pos { len: cur.i - begin, ..start }));
+            out.push((
+                tok,
+                Pos {
+                    len: cur.i - begin,
+                    ..start
+                },
+            ));
         }
     }
     out
@@ -259,15 +276,38 @@ mod tests {
     #[test]
     fn scan_finds_nested_fields_and_list_items() {
         let loc = Locations::scan(DOC);
-        assert_eq!(loc.find("id"), Some(Pos { line: 2, col: 9, len: 3 }));
-        assert_eq!(loc.find("topology.hosts[1].zone"), Some(Pos { line: 6, col: 29, len: 4 }));
-        assert_eq!(loc.find("faults[0].kind.host").map(|p| (p.line, p.col)), Some((9, 46)));
-        assert_eq!(loc.find("faults[0].kind.gb_per_hour").map(|p| p.len), Some(3));
+        assert_eq!(
+            loc.find("id"),
+            Some(Pos {
+                line: 2,
+                col: 9,
+                len: 3
+            })
+        );
+        assert_eq!(
+            loc.find("topology.hosts[1].zone"),
+            Some(Pos {
+                line: 6,
+                col: 29,
+                len: 4
+            })
+        );
+        assert_eq!(
+            loc.find("faults[0].kind.host").map(|p| (p.line, p.col)),
+            Some((9, 46))
+        );
+        assert_eq!(
+            loc.find("faults[0].kind.gb_per_hour").map(|p| p.len),
+            Some(3)
+        );
     }
 
     #[test]
     fn find_falls_back_to_the_enclosing_value() {
         let loc = Locations::scan(DOC);
-        assert_eq!(loc.find("topology.hosts[1].cores"), loc.find("topology.hosts[1]"));
+        assert_eq!(
+            loc.find("topology.hosts[1].cores"),
+            loc.find("topology.hosts[1]")
+        );
     }
 }

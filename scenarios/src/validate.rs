@@ -45,12 +45,21 @@ impl<'a> Check<'a> {
         } else if value.len() > MAX_TEXT {
             self.error(
                 path,
-                format!("{what} is {} bytes, over the {MAX_TEXT} byte limit", value.len()),
+                format!(
+                    "{what} is {} bytes, over the {MAX_TEXT} byte limit",
+                    value.len()
+                ),
             );
         }
     }
 
-    fn reference(&mut self, path: String, name: &str, known: &BTreeSet<&'a str>, what: &str) -> bool {
+    fn reference(
+        &mut self,
+        path: String,
+        name: &str,
+        known: &BTreeSet<&'a str>,
+        what: &str,
+    ) -> bool {
         if known.contains(name) {
             return true;
         }
@@ -145,7 +154,9 @@ fn header(c: &mut Check) {
     let s = c.s;
     let slug_ok = !s.id.is_empty()
         && s.id.len() <= 64
-        && s.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && s.id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !slug_ok {
         c.out.push(
             Diagnostic::at("id", format!("id `{}` is not a valid scenario id", s.id))
@@ -161,10 +172,16 @@ fn header(c: &mut Check) {
         );
     }
     if s.tick < MIN_TICK {
-        c.error("tick", format!("tick {} is shorter than the minimum of {MIN_TICK}", s.tick));
+        c.error(
+            "tick",
+            format!("tick {} is shorter than the minimum of {MIN_TICK}", s.tick),
+        );
     }
     if s.time_limit.ms() == 0 {
-        c.error("time_limit", "time limit is zero; the scenario would end before it starts");
+        c.error(
+            "time_limit",
+            "time limit is zero; the scenario would end before it starts",
+        );
     } else if s.tick.ms() > 0 {
         let ticks = s.time_limit.ms() / s.tick.ms();
         if ticks > MAX_TICKS {
@@ -201,7 +218,10 @@ fn names(c: &mut Check) {
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();
     let mut claim = |c: &mut Check, name: &str, path: String| {
         if let Some(first) = seen.get(name) {
-            c.error(path, format!("`{name}` is already declared at {first}; names must be unique"));
+            c.error(
+                path,
+                format!("`{name}` is already declared at {first}; names must be unique"),
+            );
         } else {
             seen.insert(
                 // Lifetimes: the names live in `s`, which outlives this check.
@@ -249,8 +269,11 @@ fn name_chars(c: &mut Check, name: &str, path: String) {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if !ok {
         c.out.push(
-            Diagnostic::at(path, format!("`{name}` cannot be typed as a command argument"))
-                .with_help("use letters, digits, `-`, `_` and `.`, at most 64 characters"),
+            Diagnostic::at(
+                path,
+                format!("`{name}` cannot be typed as a command argument"),
+            )
+            .with_help("use letters, digits, `-`, `_` and `.`, at most 64 characters"),
         );
     }
 }
@@ -272,10 +295,19 @@ fn links(c: &mut Check) {
         if !pairs.insert(key) {
             c.error(
                 format!("{p}"),
-                format!("a link between `{}` and `{}` is declared twice", link.from, link.to),
+                format!(
+                    "a link between `{}` and `{}` is declared twice",
+                    link.from, link.to
+                ),
             );
         }
-        c.finite(format!("{p}.latency_ms"), link.latency_ms, 0.0, 10_000.0, "latency_ms");
+        c.finite(
+            format!("{p}.latency_ms"),
+            link.latency_ms,
+            0.0,
+            10_000.0,
+            "latency_ms",
+        );
         c.finite(format!("{p}.loss"), link.loss, 0.0, 1.0, "loss");
         c.finite(format!("{p}.gbps"), link.gbps, 0.001, 100_000.0, "gbps");
     }
@@ -286,13 +318,46 @@ fn hosts(c: &mut Check) {
         let p = format!("topology.hosts[{i}]");
         c.zone(format!("{p}.zone"), &h.zone);
         if h.cores == 0 || h.cores > 1024 {
-            c.error(format!("{p}.cores"), format!("cores must be from 1 to 1024, not {}", h.cores));
+            c.error(
+                format!("{p}.cores"),
+                format!("cores must be from 1 to 1024, not {}", h.cores),
+            );
         }
-        c.finite(format!("{p}.memory_gb"), h.memory_gb, 0.125, 65_536.0, "memory_gb");
-        c.finite(format!("{p}.disk_gb"), h.disk_gb, 1.0, 10_000_000.0, "disk_gb");
-        c.finite(format!("{p}.disk_used_gb"), h.disk_used_gb, 0.0, h.disk_gb.max(0.0), "disk_used_gb (at most disk_gb)");
-        c.finite(format!("{p}.nic_gbps"), h.nic_gbps, 0.001, 10_000.0, "nic_gbps");
-        c.finite(format!("{p}.hourly_cost"), h.hourly_cost, 0.0, 100_000.0, "hourly_cost");
+        c.finite(
+            format!("{p}.memory_gb"),
+            h.memory_gb,
+            0.125,
+            65_536.0,
+            "memory_gb",
+        );
+        c.finite(
+            format!("{p}.disk_gb"),
+            h.disk_gb,
+            1.0,
+            10_000_000.0,
+            "disk_gb",
+        );
+        c.finite(
+            format!("{p}.disk_used_gb"),
+            h.disk_used_gb,
+            0.0,
+            h.disk_gb.max(0.0),
+            "disk_used_gb (at most disk_gb)",
+        );
+        c.finite(
+            format!("{p}.nic_gbps"),
+            h.nic_gbps,
+            0.001,
+            10_000.0,
+            "nic_gbps",
+        );
+        c.finite(
+            format!("{p}.hourly_cost"),
+            h.hourly_cost,
+            0.0,
+            100_000.0,
+            "hourly_cost",
+        );
     }
 }
 
@@ -302,7 +367,10 @@ fn services(c: &mut Check) {
     for (i, svc) in s.topology.services.iter().enumerate() {
         let p = format!("topology.services[{i}]");
         if svc.hosts.is_empty() {
-            c.error(format!("{p}.hosts"), format!("service `{}` runs on no host", svc.id));
+            c.error(
+                format!("{p}.hosts"),
+                format!("service `{}` runs on no host", svc.id),
+            );
         }
         for (j, h) in svc.hosts.iter().enumerate() {
             if !c.host(format!("{p}.hosts[{j}]"), h) {
@@ -316,33 +384,76 @@ fn services(c: &mut Check) {
             }
         }
         c.text(format!("{p}.version"), &svc.version, "the version");
-        c.finite(format!("{p}.ms_per_request"), svc.ms_per_request, 0.001, 600_000.0, "ms_per_request");
-        c.finite(format!("{p}.memory_mb"), svc.memory_mb, 1.0, 16_777_216.0, "memory_mb");
+        c.finite(
+            format!("{p}.ms_per_request"),
+            svc.ms_per_request,
+            0.001,
+            600_000.0,
+            "ms_per_request",
+        );
+        c.finite(
+            format!("{p}.memory_mb"),
+            svc.memory_mb,
+            1.0,
+            16_777_216.0,
+            "memory_mb",
+        );
         if svc.max_connections == 0 {
-            c.error(format!("{p}.max_connections"), "max_connections must be at least 1");
+            c.error(
+                format!("{p}.max_connections"),
+                "max_connections must be at least 1",
+            );
         }
         if let Some(w) = svc.workers
             && (w == 0 || w > 100_000)
         {
-            c.error(format!("{p}.workers"), format!("workers must be from 1 to 100000, not {w}"));
+            c.error(
+                format!("{p}.workers"),
+                format!("workers must be from 1 to 100000, not {w}"),
+            );
         }
         for (j, call) in svc.calls.iter().enumerate() {
-            if c.service(format!("{p}.calls[{j}].service"), &call.service) && call.service == svc.id {
-                c.error(format!("{p}.calls[{j}].service"), format!("`{}` calls itself", svc.id));
+            if c.service(format!("{p}.calls[{j}].service"), &call.service) && call.service == svc.id
+            {
+                c.error(
+                    format!("{p}.calls[{j}].service"),
+                    format!("`{}` calls itself", svc.id),
+                );
             }
-            c.finite(format!("{p}.calls[{j}].per_request"), call.per_request, 0.0, 1_000.0, "per_request");
+            c.finite(
+                format!("{p}.calls[{j}].per_request"),
+                call.per_request,
+                0.0,
+                1_000.0,
+                "per_request",
+            );
         }
         if let Some(hc) = &svc.health_check {
             if svc.kind != ServiceKind::LoadBalancer {
-                c.error(format!("{p}.health_check"), "only a LoadBalancer health-checks a pool");
+                c.error(
+                    format!("{p}.health_check"),
+                    "only a LoadBalancer health-checks a pool",
+                );
             }
             if hc.interval.ms() == 0 {
-                c.error(format!("{p}.health_check.interval"), "health-check interval must be above zero");
+                c.error(
+                    format!("{p}.health_check.interval"),
+                    "health-check interval must be above zero",
+                );
             }
             if hc.unhealthy_after == 0 {
-                c.error(format!("{p}.health_check.unhealthy_after"), "unhealthy_after must be at least 1");
+                c.error(
+                    format!("{p}.health_check.unhealthy_after"),
+                    "unhealthy_after must be at least 1",
+                );
             }
-            c.finite(format!("{p}.health_check.max_error_rate"), hc.max_error_rate, 0.0, 1.0, "max_error_rate");
+            c.finite(
+                format!("{p}.health_check.max_error_rate"),
+                hc.max_error_rate,
+                0.0,
+                1.0,
+                "max_error_rate",
+            );
         }
         if svc.replica_lag.is_some() && svc.kind != ServiceKind::Database {
             c.error(format!("{p}.replica_lag"), "only a Database has replicas");
@@ -352,7 +463,11 @@ fn services(c: &mut Check) {
         {
             c.error(
                 format!("{p}.scaling.max_instances"),
-                format!("max_instances {} is below the {} hosts already running", sc.max_instances, svc.hosts.len()),
+                format!(
+                    "max_instances {} is below the {} hosts already running",
+                    sc.max_instances,
+                    svc.hosts.len()
+                ),
             );
         }
     }
@@ -362,8 +477,13 @@ fn services(c: &mut Check) {
 /// A dependency cycle would make every request wait on itself.
 fn cycles(c: &mut Check) {
     let s = c.s;
-    let index: BTreeMap<&str, usize> =
-        s.topology.services.iter().enumerate().map(|(i, v)| (v.id.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = s
+        .topology
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id.as_str(), i))
+        .collect();
     // 0 = unvisited, 1 = on the stack, 2 = done
     let mut state = vec![0u8; s.topology.services.len()];
     for start in 0..s.topology.services.len() {
@@ -400,17 +520,44 @@ fn cycles(c: &mut Check) {
 fn traffic(c: &mut Check) {
     let t = &c.s.traffic;
     c.service("traffic.entry".into(), &t.entry);
-    c.finite("traffic.base_rps", t.base_rps, 0.0, 100_000_000.0, "base_rps");
-    c.finite("traffic.diurnal_swing", t.diurnal_swing, 0.0, 1.0, "diurnal_swing");
+    c.finite(
+        "traffic.base_rps",
+        t.base_rps,
+        0.0,
+        100_000_000.0,
+        "base_rps",
+    );
+    c.finite(
+        "traffic.diurnal_swing",
+        t.diurnal_swing,
+        0.0,
+        1.0,
+        "diurnal_swing",
+    );
     c.finite("traffic.peak_hour", t.peak_hour, 0.0, 23.99, "peak_hour");
     c.finite("traffic.noise", t.noise, 0.0, 0.5, "noise");
-    c.finite("traffic.write_fraction", t.write_fraction, 0.0, 1.0, "write_fraction");
+    c.finite(
+        "traffic.write_fraction",
+        t.write_fraction,
+        0.0,
+        1.0,
+        "write_fraction",
+    );
     for (i, spike) in t.spikes.iter().enumerate() {
         let p = format!("traffic.spikes[{i}]");
-        c.finite(format!("{p}.multiplier"), spike.multiplier, 0.0, 1_000.0, "multiplier");
+        c.finite(
+            format!("{p}.multiplier"),
+            spike.multiplier,
+            0.0,
+            1_000.0,
+            "multiplier",
+        );
         c.within_limit(format!("{p}.at"), spike.at, "the spike");
         if spike.duration.ms() == 0 {
-            c.error(format!("{p}.duration"), "a spike must last longer than zero");
+            c.error(
+                format!("{p}.duration"),
+                "a spike must last longer than zero",
+            );
         }
     }
 }
@@ -421,7 +568,12 @@ fn faults(c: &mut Check) {
         .topology
         .links
         .iter()
-        .flat_map(|l| [(l.from.as_str(), l.to.as_str()), (l.to.as_str(), l.from.as_str())])
+        .flat_map(|l| {
+            [
+                (l.from.as_str(), l.to.as_str()),
+                (l.to.as_str(), l.from.as_str()),
+            ]
+        })
         .collect();
     for (i, fault) in s.faults.iter().enumerate() {
         let p = format!("faults[{i}]");
@@ -431,19 +583,45 @@ fn faults(c: &mut Check) {
             FaultKind::HostCrash { host } | FaultKind::ProcessCrash { host } => {
                 c.host(format!("{k}.host"), host);
                 if matches!(fault.kind, FaultKind::ProcessCrash { .. }) && !runs_service(s, host) {
-                    c.error(format!("{k}.host"), format!("host `{host}` runs no service, so no process can crash"));
+                    c.error(
+                        format!("{k}.host"),
+                        format!("host `{host}` runs no service, so no process can crash"),
+                    );
                 }
             }
-            FaultKind::DiskFill { host, gb_per_hour, writer } => {
+            FaultKind::DiskFill {
+                host,
+                gb_per_hour,
+                writer,
+            } => {
                 c.host(format!("{k}.host"), host);
-                c.finite(format!("{k}.gb_per_hour"), *gb_per_hour, 0.001, 1_000_000.0, "gb_per_hour");
+                c.finite(
+                    format!("{k}.gb_per_hour"),
+                    *gb_per_hour,
+                    0.001,
+                    1_000_000.0,
+                    "gb_per_hour",
+                );
                 process_name(c, format!("{k}.writer"), writer);
             }
-            FaultKind::MemoryLeak { service, mb_per_min } => {
+            FaultKind::MemoryLeak {
+                service,
+                mb_per_min,
+            } => {
                 c.service(format!("{k}.service"), service);
-                c.finite(format!("{k}.mb_per_min"), *mb_per_min, 0.001, 1_000_000.0, "mb_per_min");
+                c.finite(
+                    format!("{k}.mb_per_min"),
+                    *mb_per_min,
+                    0.001,
+                    1_000_000.0,
+                    "mb_per_min",
+                );
             }
-            FaultKind::CpuSaturation { host, cores, process } => {
+            FaultKind::CpuSaturation {
+                host,
+                cores,
+                process,
+            } => {
                 c.host(format!("{k}.host"), host);
                 c.finite(format!("{k}.cores"), *cores, 0.01, 1024.0, "cores");
                 process_name(c, format!("{k}.process"), process);
@@ -452,49 +630,118 @@ fn faults(c: &mut Check) {
                 let a = c.zone(format!("{k}.from"), from);
                 let b = c.zone(format!("{k}.to"), to);
                 if a && b && !links.contains(&(from.as_str(), to.as_str())) {
-                    c.error(format!("{k}.to"), format!("no link joins `{from}` and `{to}`"));
+                    c.error(
+                        format!("{k}.to"),
+                        format!("no link joins `{from}` and `{to}`"),
+                    );
                 }
-                if let FaultKind::LinkDegraded { loss, extra_latency_ms, .. } = &fault.kind {
+                if let FaultKind::LinkDegraded {
+                    loss,
+                    extra_latency_ms,
+                    ..
+                } = &fault.kind
+                {
                     c.finite(format!("{k}.loss"), *loss, 0.0, 1.0, "loss");
-                    c.finite(format!("{k}.extra_latency_ms"), *extra_latency_ms, 0.0, 60_000.0, "extra_latency_ms");
+                    c.finite(
+                        format!("{k}.extra_latency_ms"),
+                        *extra_latency_ms,
+                        0.0,
+                        60_000.0,
+                        "extra_latency_ms",
+                    );
                 }
             }
-            FaultKind::BadDeploy { service, version, error_rate, cpu_factor, leak_mb_per_min } => {
+            FaultKind::BadDeploy {
+                service,
+                version,
+                error_rate,
+                cpu_factor,
+                leak_mb_per_min,
+            } => {
                 c.service(format!("{k}.service"), service);
                 c.text(format!("{k}.version"), version, "the version");
-                c.finite(format!("{k}.error_rate"), *error_rate, 0.0, 1.0, "error_rate");
-                c.finite(format!("{k}.cpu_factor"), *cpu_factor, 0.01, 100.0, "cpu_factor");
-                c.finite(format!("{k}.leak_mb_per_min"), *leak_mb_per_min, 0.0, 1_000_000.0, "leak_mb_per_min");
+                c.finite(
+                    format!("{k}.error_rate"),
+                    *error_rate,
+                    0.0,
+                    1.0,
+                    "error_rate",
+                );
+                c.finite(
+                    format!("{k}.cpu_factor"),
+                    *cpu_factor,
+                    0.01,
+                    100.0,
+                    "cpu_factor",
+                );
+                c.finite(
+                    format!("{k}.leak_mb_per_min"),
+                    *leak_mb_per_min,
+                    0.0,
+                    1_000_000.0,
+                    "leak_mb_per_min",
+                );
             }
         }
     }
 }
 
 fn runs_service(s: &Scenario, host: &str) -> bool {
-    s.topology.services.iter().any(|v| v.hosts.iter().any(|h| h == host))
+    s.topology
+        .services
+        .iter()
+        .any(|v| v.hosts.iter().any(|h| h == host))
 }
 
 fn process_name(c: &mut Check, path: String, name: &str) {
     if name.is_empty() || name.contains(char::is_whitespace) || name.len() > 64 {
         c.out.push(
-            Diagnostic::at(path, format!("process name `{name}` must be one word the candidate can type"))
-                .with_help("e.g. \"logrotate\" or \"pg_dump\""),
+            Diagnostic::at(
+                path,
+                format!("process name `{name}` must be one word the candidate can type"),
+            )
+            .with_help("e.g. \"logrotate\" or \"pg_dump\""),
         );
     }
 }
 
 fn slo_and_alerts(c: &mut Check) {
     let s = c.s;
-    c.finite("slo.availability", s.slo.availability, 0.5, 0.999_999, "availability");
-    c.finite("slo.latency_p99_ms", s.slo.latency_p99_ms, 0.001, 600_000.0, "latency_p99_ms");
+    c.finite(
+        "slo.availability",
+        s.slo.availability,
+        0.5,
+        0.999_999,
+        "availability",
+    );
+    c.finite(
+        "slo.latency_p99_ms",
+        s.slo.latency_p99_ms,
+        0.001,
+        600_000.0,
+        "latency_p99_ms",
+    );
     if s.slo.window < Dur::from_mins(60) {
-        c.error("slo.window", "an SLO window shorter than an hour has no meaningful error budget");
+        c.error(
+            "slo.window",
+            "an SLO window shorter than an hour has no meaningful error budget",
+        );
     }
-    let targets: BTreeSet<&str> = c.hosts.iter().copied().chain(c.services.keys().copied()).collect();
+    let targets: BTreeSet<&str> = c
+        .hosts
+        .iter()
+        .copied()
+        .chain(c.services.keys().copied())
+        .collect();
     for (i, rule) in s.alerts.iter().enumerate() {
         let p = format!("alerts[{i}]");
         c.text(format!("{p}.name"), &rule.name, "the alert name");
-        c.reference(format!("{p}.target"), &rule.target, &targets, "host or service");
+        c.reference(
+            format!("{p}.target"),
+            &rule.target,
+            &targets,
+            "host or service",
+        );
         match (rule.above, rule.below) {
             (Some(v), None) | (None, Some(v)) => {
                 c.finite(format!("{p}.above"), v, -1e12, 1e12, "the threshold")
@@ -519,15 +766,21 @@ fn rubric(c: &mut Check) {
     for (i, k) in s.rubric.kpis.iter().enumerate() {
         let p = format!("rubric.kpis[{i}]");
         if !seen.insert(k.kpi) {
-            c.error(format!("{p}.kpi"), format!("KPI {:?} is listed twice", k.kpi));
+            c.error(
+                format!("{p}.kpi"),
+                format!("KPI {:?} is listed twice", k.kpi),
+            );
         }
         c.finite(format!("{p}.weight"), k.weight, 0.001, 1_000.0, "weight");
         c.finite(format!("{p}.target"), k.target, 0.0, 1e9, "target");
         c.finite(format!("{p}.zero"), k.zero, 0.0, 1e9, "zero");
         if k.zero <= k.target {
             c.out.push(
-                Diagnostic::at(format!("{p}.zero"), "zero must be worse (larger) than target")
-                    .with_help("target is the value that scores 100, zero the value that scores 0"),
+                Diagnostic::at(
+                    format!("{p}.zero"),
+                    "zero must be worse (larger) than target",
+                )
+                .with_help("target is the value that scores 100, zero the value that scores 0"),
             );
         }
         let producible = match k.kpi {
@@ -541,14 +794,21 @@ fn rubric(c: &mut Check) {
                 Kpi::DataLoss => "no request writes (traffic.write_fraction is 0)",
                 _ => "the scenario has no faults",
             };
-            c.error(format!("{p}.kpi"), format!("KPI {:?} cannot be measured here: {why}", k.kpi));
+            c.error(
+                format!("{p}.kpi"),
+                format!("KPI {:?} cannot be measured here: {why}", k.kpi),
+            );
         }
     }
     if s.rubric.status_every.ms() == 0 {
         c.error("rubric.status_every", "status_every must be above zero");
     }
     for (i, word) in s.rubric.root_cause.iter().enumerate() {
-        c.text(format!("rubric.root_cause[{i}]"), word, "the root-cause keyword");
+        c.text(
+            format!("rubric.root_cause[{i}]"),
+            word,
+            "the root-cause keyword",
+        );
     }
     for (i, hint) in s.hints.iter().enumerate() {
         c.text(format!("hints[{i}].text"), &hint.text, "the hint");
@@ -561,10 +821,17 @@ fn rubric(c: &mut Check) {
     for (i, step) in s.reference.iter().enumerate() {
         c.within_limit(format!("reference[{i}].at"), step.at, "the step");
         if step.at < last {
-            c.error(format!("reference[{i}].at"), format!("steps must be in time order; this one is before {last}"));
+            c.error(
+                format!("reference[{i}].at"),
+                format!("steps must be in time order; this one is before {last}"),
+            );
         }
         last = step.at;
-        c.text(format!("reference[{i}].command"), &step.command, "the command");
+        c.text(
+            format!("reference[{i}].command"),
+            &step.command,
+            "the command",
+        );
     }
 }
 
@@ -574,5 +841,9 @@ pub fn clock_label(start: &str, at: Dur) -> String {
     let minutes = parse_clock(start).unwrap_or(0) + at.ms() / 60_000;
     let (days, minutes) = (minutes / 1440, minutes % 1440);
     let label = format!("{:02}:{:02}", minutes / 60, minutes % 60);
-    if days == 0 { label } else { format!("+{days}d {label}") }
+    if days == 0 {
+        label
+    } else {
+        format!("+{days}d {label}")
+    }
 }

@@ -1,0 +1,165 @@
+//! Metric time series, downsampled as they age: recent detail, older history coarse, so memory
+//! stays bounded over long horizons instead of growing per tick.
+
+use std::collections::VecDeque;
+
+use scenarios::{Dur, Metric};
+
+/// One resolution of a series: averaged buckets of `bucket_ms`, keeping at most `cap` of them.
+#[derive(Clone, Debug)]
+struct Tier {
+    bucket_ms: u64,
+    cap: usize,
+    points: VecDeque<f32>,
+    /// Bucket number of the newest finished point.
+    last_bucket: u64,
+    current: u64,
+    sum: f64,
+    n: u32,
+}
+
+impl Tier {
+    fn new(bucket_ms: u64, cap: usize) -> Tier {
+        Tier {
+            bucket_ms,
+            cap,
+            points: VecDeque::new(),
+            last_bucket: 0,
+            current: 0,
+            sum: 0.0,
+            n: 0,
+        }
+    }
+
+    fn push(&mut self, at: Dur, value: f64) {
+        let bucket = at.ms() / self.bucket_ms;
+        if bucket != self.current && self.n > 0 {
+            self.points.push_back((self.sum / self.n as f64) as f32);
+            if self.points.len() > self.cap {
+                self.points.pop_front();
+            }
+            self.last_bucket = self.current;
+            self.sum = 0.0;
+            self.n = 0;
+        }
+        self.current = bucket;
+        self.sum += value;
+        self.n += 1;
+    }
+
+    /// Points (bucket start, mean) covering the last `span`, oldest first, including the bucket in progress.
+    fn window(&self, now: Dur, span: Dur) -> Vec<(Dur, f32)> {
+        let from = now.ms().saturating_sub(span.ms());
+        let len = self.points.len() as u64;
+        let mut out: Vec<(Dur, f32)> = self
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let bucket = self.last_bucket + 1 + i as u64 - len;
+                (Dur(bucket * self.bucket_ms), *v)
+            })
+            .filter(|(t, _)| t.ms() >= from)
+            .collect();
+        if self.n > 0 {
+            out.push((
+                Dur(self.current * self.bucket_ms),
+                (self.sum / self.n as f64) as f32,
+            ));
+        }
+        out
+    }
+
+    fn span(&self) -> u64 {
+        self.bucket_ms * self.cap as u64
+    }
+}
+
+/// A metric's history at three resolutions.
+#[derive(Clone, Debug)]
+pub struct Series {
+    tiers: [Tier; 3],
+    latest: f64,
+}
+
+impl Series {
+    /// `tick` sets the finest resolution: ten seconds, or the tick if coarser.
+    pub fn new(tick: Dur) -> Series {
+        let fine = tick.ms().max(10_000);
+        Series {
+            tiers: [
+                Tier::new(fine, 720),
+                Tier::new(fine.max(300_000), 2_016),
+                Tier::new(fine.max(3_600_000), 2_400),
+            ],
+            latest: 0.0,
+        }
+    }
+
+    pub fn push(&mut self, at: Dur, value: f64) {
+        self.latest = value;
+        for tier in &mut self.tiers {
+            tier.push(at, value);
+        }
+    }
+
+    pub fn latest(&self) -> f64 {
+        self.latest
+    }
+
+    /// The finest history that covers `span`, as (bucket start, mean) points, oldest first.
+    pub fn window(&self, now: Dur, span: Dur) -> (Dur, Vec<(Dur, f32)>) {
+        let tier = self
+            .tiers
+            .iter()
+            .find(|t| t.span() >= span.ms())
+            .unwrap_or(&self.tiers[2]);
+        (Dur(tier.bucket_ms), tier.window(now, span))
+    }
+}
+
+/// The seven standard metrics of one host or service.
+#[derive(Clone, Debug)]
+pub struct MetricSet {
+    series: Vec<Series>,
+}
+
+impl MetricSet {
+    pub fn new(tick: Dur) -> MetricSet {
+        MetricSet {
+            series: Metric::ALL.iter().map(|_| Series::new(tick)).collect(),
+        }
+    }
+
+    pub fn get(&self, metric: Metric) -> &Series {
+        &self.series[metric as usize]
+    }
+
+    pub fn push(&mut self, at: Dur, values: [f64; 7]) {
+        for (series, value) in self.series.iter_mut().zip(values) {
+            series.push(at, value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_keeps_recent_detail_and_coarse_history() {
+        let mut s = Series::new(Dur::from_secs(1));
+        for t in 0..(3 * 3_600) {
+            s.push(Dur::from_secs(t), t as f64);
+        }
+        let now = Dur::from_secs(3 * 3_600 - 1);
+        let (bucket, points) = s.window(now, Dur::from_mins(30));
+        assert_eq!(bucket, Dur::from_secs(10));
+        assert_eq!(points.len(), 180);
+        // Each 10 s bucket averages its samples: the last full one is 10780..10789.
+        assert_eq!(points[points.len() - 2], (Dur::from_secs(10_780), 10_784.5));
+        let (bucket, points) = s.window(now, Dur::from_mins(180));
+        assert_eq!(bucket, Dur::from_mins(5));
+        assert_eq!(points.len(), 36);
+    }
+}

@@ -1,0 +1,180 @@
+//! Resources: the world-wide state of a run — clock, randomness, names, order, logs, ledgers.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::{Entity, Resource};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use scenarios::{Dur, Fault, Scenario};
+
+use crate::metrics::MetricSet;
+use crate::record::{CommandRecord, Event, FaultRecord, MinuteSample, Severity, Totals};
+
+/// Simulated time. The only clock the simulation has.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct Clock {
+    pub now: Dur,
+    pub tick: Dur,
+    /// Minutes past midnight at t = 0.
+    pub start_minute: u64,
+    pub limit: Dur,
+}
+
+impl Clock {
+    pub fn dt_secs(&self) -> f64 {
+        self.tick.secs_f64()
+    }
+}
+
+/// The run's only source of randomness: ChaCha8, portable and seeded from the run's seed.
+/// Sub-streams are forked per purpose so adding a use of randomness in one place leaves the
+/// others' draws unchanged.
+#[derive(Resource, Debug)]
+pub struct SimRng {
+    pub traffic: ChaCha8Rng,
+}
+
+impl SimRng {
+    pub fn new(seed: u64) -> SimRng {
+        let mut master = ChaCha8Rng::seed_from_u64(seed);
+        SimRng {
+            traffic: ChaCha8Rng::seed_from_u64(master.random()),
+        }
+    }
+
+    /// Approximately standard-normal noise (Irwin–Hall sum of four uniforms, variance 1),
+    /// free of transcendental functions so it is bit-identical everywhere.
+    pub fn noise(&mut self) -> f64 {
+        let r = &mut self.traffic;
+        let sum: f64 = (0..4).map(|_| r.random::<f64>()).sum();
+        (sum - 2.0) * 3f64.sqrt()
+    }
+}
+
+/// The scenario being run, for systems that read its plain data.
+#[derive(Resource, Debug)]
+pub struct ScenarioRes(pub Scenario);
+
+/// Anything a command can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Host(Entity),
+    Service(Entity),
+    Zone(usize),
+}
+
+/// Names of hosts, services and zones, and the stable orders in which systems visit them.
+#[derive(Resource, Debug, Default)]
+pub struct Names {
+    pub by_name: BTreeMap<String, Target>,
+    /// Hosts in declaration order (scaled-out hosts appended).
+    pub hosts: Vec<Entity>,
+    /// Services in declaration order.
+    pub services: Vec<Entity>,
+    /// Services ordered so every caller comes before what it calls.
+    pub topo: Vec<Entity>,
+    pub entry: Option<Entity>,
+}
+
+/// The event log, and the notices (pages, completions) the candidate has not yet been shown.
+#[derive(Resource, Debug, Default)]
+pub struct Log {
+    pub events: Vec<Event>,
+    pub notices: Vec<Event>,
+}
+
+impl Log {
+    pub fn push(&mut self, at: Dur, subject: &str, severity: Severity, text: impl Into<String>) {
+        self.events.push(Event {
+            at,
+            subject: subject.to_owned(),
+            severity,
+            text: text.into(),
+        });
+    }
+
+    /// Logs the event and shows it to the candidate at the next prompt.
+    pub fn notify(&mut self, at: Dur, subject: &str, severity: Severity, text: impl Into<String>) {
+        self.push(at, subject, severity, text);
+        self.notices
+            .push(self.events[self.events.len() - 1].clone());
+    }
+}
+
+/// Faults not yet fired, soonest first, and those that have.
+#[derive(Resource, Debug, Default)]
+pub struct Faults {
+    pub pending: Vec<Fault>,
+    pub fired: Vec<FaultRecord>,
+}
+
+/// An operation in progress that completes at a set time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    /// A new host finished provisioning.
+    HostReady { host: Entity },
+    /// Restart an instance into a version (a rolling rollback step).
+    RestartInto { host: Entity, version: usize },
+    /// A replica finished promotion and takes writes.
+    Promote { service: Entity, host: Entity },
+    /// A volume resize finished.
+    VolumeGrown { host: Entity, gb: f64 },
+}
+
+#[derive(Resource, Debug, Default)]
+pub struct Ops {
+    /// (due, sequence, op); kept sorted so equal due times complete in the order issued.
+    pub queue: Vec<(Dur, u64, Op)>,
+    pub seq: u64,
+}
+
+impl Ops {
+    pub fn schedule(&mut self, due: Dur, op: Op) {
+        self.seq += 1;
+        let key = (due, self.seq);
+        let at = self.queue.partition_point(|(d, s, _)| (*d, *s) <= key);
+        self.queue.insert(at, (due, self.seq, op));
+    }
+}
+
+/// SLO accounting: totals and per-minute samples of the service as users see it.
+#[derive(Resource, Debug, Default)]
+pub struct Ledger {
+    pub totals: Totals,
+    pub minutes: Vec<MinuteSample>,
+    pub current: Option<MinuteSample>,
+    /// Entry p99 and success share in the last tick.
+    pub last_p99_ms: f64,
+    pub last_ok: f64,
+    pub last_rps: f64,
+    /// Writes per second reaching the database primary in the last tick.
+    pub write_rps: f64,
+}
+
+/// Metric history of every host and service, indexed by their `order`.
+#[derive(Resource, Debug, Default)]
+pub struct Metrics {
+    pub hosts: Vec<MetricSet>,
+    pub services: Vec<MetricSet>,
+}
+
+/// State of each alert rule.
+#[derive(Clone, Debug, Default)]
+pub struct AlertState {
+    pub pending_since: Option<Dur>,
+    pub firing_since: Option<Dur>,
+    pub fired_count: u32,
+}
+
+#[derive(Resource, Debug, Default)]
+pub struct Alerts {
+    pub states: Vec<AlertState>,
+}
+
+/// What the candidate has done, for the run record.
+#[derive(Resource, Debug, Default)]
+pub struct Journal {
+    pub commands: Vec<CommandRecord>,
+    pub resolved_at: Option<Dur>,
+    pub hints_taken: usize,
+}

@@ -1,0 +1,294 @@
+//! `Sim`: the engine's public face. Plain types in, plain types out; bevy stays inside.
+
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
+use scenarios::{Dur, Scenario, clock_label};
+
+use crate::actions::{self, Applied};
+use crate::command::{Command, Query, parse};
+use crate::observe::observe;
+use crate::record::{CommandClass, CommandRecord, Event, RunRecord};
+use crate::resources::{Clock, Faults, Journal, Ledger, Log, ScenarioRes};
+use crate::setup::build;
+use crate::systems::*;
+use crate::views::{Response, View};
+use crate::{Action, SimError};
+
+/// Simulated time a candidate spends on a command: reading a screen, typing, a runbook step.
+/// It makes looking and acting cost time as they do on a real incident.
+pub const LOOK_COST: Dur = Dur(20_000);
+pub const ACT_COST: Dur = Dur(30_000);
+pub const NOTE_COST: Dur = Dur(60_000);
+
+/// The engine's version, recorded in journals: a journal replays only on the engine that wrote it.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+struct Tick;
+
+/// The tick: one explicit order, one thread.
+pub fn schedule() -> Schedule {
+    let mut schedule = Schedule::new(Tick);
+    schedule.set_executor(SingleThreadedExecutor::new());
+    schedule.set_build_settings(ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Error,
+        ..ScheduleBuildSettings::default()
+    });
+    schedule.add_systems(
+        (
+            fire_faults,
+            write_scripted_logs,
+            complete_operations,
+            run_processes,
+            route_traffic,
+            check_health,
+            account_slo,
+            record_metrics,
+            evaluate_alerts,
+            advance_clock,
+        )
+            .chain(),
+    );
+    schedule
+}
+
+/// A running scenario.
+pub struct Sim {
+    world: World,
+    schedule: Schedule,
+    seed: u64,
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim")
+            .field("scenario", &self.scenario().id)
+            .field("seed", &self.seed)
+            .field("now", &self.now())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sim {
+    /// Builds the estate and runs the first tick, so every view has data.
+    pub fn new(scenario: &Scenario, seed: u64) -> Sim {
+        let mut sim = Sim {
+            world: build(scenario, seed),
+            schedule: schedule(),
+            seed,
+        };
+        sim.schedule.run(&mut sim.world);
+        sim
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.world.resource::<ScenarioRes>().0
+    }
+
+    pub fn now(&self) -> Dur {
+        self.world.resource::<Clock>().now
+    }
+
+    /// The wall-clock time of day in the scenario, "HH:MM".
+    pub fn clock(&self) -> String {
+        clock_label(&self.scenario().start, self.now())
+    }
+
+    pub fn time_limit(&self) -> Dur {
+        self.world.resource::<Clock>().limit
+    }
+
+    pub fn resolved(&self) -> bool {
+        self.world.resource::<Journal>().resolved_at.is_some()
+    }
+
+    /// True once the time limit is reached or the candidate resolved the incident.
+    pub fn is_over(&self) -> bool {
+        self.resolved() || self.now() >= self.time_limit()
+    }
+
+    /// Runs ticks until `d` has passed or the time limit is reached.
+    pub fn advance(&mut self, d: Dur) {
+        let limit = self.time_limit();
+        let target = Dur(self.now().ms().saturating_add(d.ms()).min(limit.ms()));
+        while self.now() < target {
+            self.schedule.run(&mut self.world);
+        }
+    }
+
+    /// Runs to the time limit without the candidate.
+    pub fn finish(&mut self) {
+        self.advance(self.time_limit());
+    }
+
+    /// Answers a query about the estate (records nothing; see [`Sim::execute`]).
+    pub fn observe(&self, query: &Query) -> Result<View, SimError> {
+        observe(&self.world, query)
+    }
+
+    /// Applies an action (records nothing; see [`Sim::execute`]).
+    pub fn apply(&mut self, action: &Action) -> Result<Applied, SimError> {
+        actions::apply(&mut self.world, action)
+    }
+
+    /// Runs one command line as the candidate entered it: parses it, takes effect, records it,
+    /// and lets the time it costs pass. A rejected line changes nothing and records nothing.
+    pub fn execute(&mut self, line: &str) -> Result<Response, SimError> {
+        if self.is_over() {
+            return Err(SimError::new("the scenario is over"));
+        }
+        let command = parse(line).map_err(|e| SimError {
+            message: e.message,
+            suggestion: e.suggestion,
+        })?;
+        let at = self.now();
+        let line = line.trim().to_owned();
+        let (response, class, targets, harm, cost) = match command {
+            Command::Look(q) => {
+                let view = self.observe(&q)?;
+                let targets = match &q {
+                    Query::Describe { target }
+                    | Query::Metrics { target, .. }
+                    | Query::Logs { target, .. } => {
+                        vec![target.clone()]
+                    }
+                    Query::Ping { from, to } => self.ping_targets(&view, from, to),
+                    Query::Status | Query::Top | Query::Alerts => Vec::new(),
+                };
+                (
+                    Response::View(view),
+                    CommandClass::Observe,
+                    targets,
+                    None,
+                    LOOK_COST,
+                )
+            }
+            Command::Act(a) => {
+                let applied = self.apply(&a)?;
+                (
+                    Response::Done(applied.message),
+                    CommandClass::Act,
+                    applied.targets,
+                    applied.harm,
+                    ACT_COST,
+                )
+            }
+            Command::Wait(d) => {
+                let to = Dur(at.ms().saturating_add(d.ms()).min(self.time_limit().ms()));
+                (
+                    Response::Waited { from: at, to },
+                    CommandClass::Wait,
+                    Vec::new(),
+                    None,
+                    d,
+                )
+            }
+            Command::Note(text) => (
+                Response::Noted,
+                CommandClass::Note { text },
+                Vec::new(),
+                None,
+                NOTE_COST,
+            ),
+            Command::Hint => {
+                let journal = self.world.resource::<Journal>();
+                let index = journal.hints_taken;
+                let Some(hint) = self.scenario().hints.get(index) else {
+                    return Err(SimError::new("no more hints for this scenario"));
+                };
+                let response = Response::Hint {
+                    index,
+                    text: hint.text.clone(),
+                    cost: hint.cost,
+                };
+                self.world.resource_mut::<Journal>().hints_taken += 1;
+                (
+                    response,
+                    CommandClass::Hint { index },
+                    Vec::new(),
+                    None,
+                    Dur::ZERO,
+                )
+            }
+            Command::Resolve => (
+                Response::Resolved,
+                CommandClass::Resolve,
+                Vec::new(),
+                None,
+                Dur::ZERO,
+            ),
+        };
+        self.world
+            .resource_mut::<Journal>()
+            .commands
+            .push(CommandRecord {
+                at,
+                line,
+                class: class.clone(),
+                targets,
+                harm,
+            });
+        if class == CommandClass::Resolve {
+            self.world.resource_mut::<Journal>().resolved_at = Some(at);
+            self.finish();
+        } else {
+            self.advance(cost);
+        }
+        Ok(response)
+    }
+
+    /// Alerts and completed operations not yet shown to the candidate.
+    pub fn take_notices(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.world.resource_mut::<Log>().notices)
+    }
+
+    /// Names of every host, service and zone, for completion.
+    pub fn names(&self) -> Vec<String> {
+        self.world
+            .resource::<crate::resources::Names>()
+            .by_name
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    /// Everything the run produced so far.
+    pub fn record(&self) -> RunRecord {
+        let ledger = self.world.resource::<Ledger>();
+        let journal = self.world.resource::<Journal>();
+        let mut minutes = ledger.minutes.clone();
+        minutes.extend(ledger.current);
+        RunRecord {
+            scenario: self.scenario().id.clone(),
+            seed: self.seed,
+            end: self.now(),
+            resolved_at: journal.resolved_at,
+            commands: journal.commands.clone(),
+            faults: self.world.resource::<Faults>().fired.clone(),
+            events: self.world.resource::<Log>().events.clone(),
+            minutes,
+            totals: ledger.totals,
+        }
+    }
+}
+
+impl Sim {
+    /// A ping looks at both hosts, their zones and every zone on the route: probing a path is
+    /// how a link fault is found.
+    fn ping_targets(&self, view: &View, from: &str, to: &str) -> Vec<String> {
+        let mut t = vec![from.to_owned(), to.to_owned()];
+        for host in [from, to] {
+            if let Some(h) = crate::effects::host(&self.world, host)
+                && let Some(spec) = self.world.get::<crate::components::HostSpec>(h)
+            {
+                t.push(self.world.resource::<crate::network::Network>().zones[spec.zone].clone());
+            }
+        }
+        if let View::Ping(p) = view {
+            t.extend(p.route.iter().cloned());
+        }
+        t.sort();
+        t.dedup();
+        t
+    }
+}

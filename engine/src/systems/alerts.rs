@@ -1,0 +1,72 @@
+//! `evaluate_alerts`: each alert rule is checked against its target's latest metric; it pages
+//! once the condition has held for the rule's `for` duration, and clears when it stops holding.
+
+use bevy_ecs::prelude::{Res, ResMut};
+
+use crate::record::Severity;
+use crate::resources::{Alerts, Clock, Log, Metrics, Names, ScenarioRes, Target};
+
+pub fn evaluate_alerts(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    names: Res<Names>,
+    metrics: Res<Metrics>,
+    mut alerts: ResMut<Alerts>,
+    mut log: ResMut<Log>,
+    hosts: bevy_ecs::prelude::Query<&crate::components::HostSpec>,
+    services: bevy_ecs::prelude::Query<&crate::components::ServiceSpec>,
+) {
+    let now = clock.now;
+    for (rule, state) in scenario.0.alerts.iter().zip(alerts.states.iter_mut()) {
+        let set = match names.by_name.get(&rule.target) {
+            Some(Target::Host(e)) => hosts.get(*e).ok().and_then(|h| metrics.hosts.get(h.order)),
+            Some(Target::Service(e)) => services
+                .get(*e)
+                .ok()
+                .and_then(|s| metrics.services.get(s.order)),
+            _ => None,
+        };
+        let Some(set) = set else { continue };
+        let value = set.get(rule.metric).latest();
+        let breached = match (rule.above, rule.below) {
+            (Some(t), _) => value > t,
+            (_, Some(t)) => value < t,
+            _ => false,
+        };
+        let threshold = rule.above.or(rule.below).unwrap_or(0.0);
+        let op = if rule.above.is_some() { ">" } else { "<" };
+        if breached {
+            let since = *state.pending_since.get_or_insert(now);
+            if state.firing_since.is_none() && now.ms() - since.ms() >= rule.for_.ms() {
+                state.firing_since = Some(now);
+                state.fired_count += 1;
+                log.notify(
+                    now,
+                    &rule.target,
+                    Severity::Error,
+                    format!(
+                        "ALERT FIRING {}: {} {} {op} {threshold} (now {value:.1})",
+                        rule.name,
+                        rule.target,
+                        rule.metric.label()
+                    ),
+                );
+            }
+        } else {
+            state.pending_since = None;
+            if state.firing_since.take().is_some() {
+                log.notify(
+                    now,
+                    &rule.target,
+                    Severity::Info,
+                    format!(
+                        "ALERT RESOLVED {}: {} {} back to {value:.1}",
+                        rule.name,
+                        rule.target,
+                        rule.metric.label()
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! `advance_clock`: the last system of a tick moves simulated time on by one tick.
+
+use bevy_ecs::prelude::ResMut;
+use scenarios::Dur;
+
+use crate::resources::Clock;
+
+pub fn advance_clock(mut clock: ResMut<Clock>) {
+    clock.now = Dur(clock.now.ms() + clock.tick.ms());
+}

@@ -1,0 +1,97 @@
+//! `check_health`: load balancers probe their pool; a backend leaves after `unhealthy_after`
+//! failed checks and returns after two passes (HAProxy's `fall`/`rise`, AWS target groups alike).
+
+use bevy_ecs::prelude::{Entity, Query, Res, ResMut};
+
+use crate::components::{
+    HostSpec, HostState, Instance, Load, Power, Proc, ServiceSpec, ServiceState,
+};
+use crate::network::{Network, loss_effect};
+use crate::record::Severity;
+use crate::resources::{Clock, Log, Names};
+
+/// Consecutive passed checks that put a backend back in the pool.
+pub const RISE: u32 = 2;
+
+pub fn check_health(
+    clock: Res<Clock>,
+    names: Res<Names>,
+    net: Res<Network>,
+    mut log: ResMut<Log>,
+    services: Query<(&ServiceSpec, &ServiceState)>,
+    mut hosts: Query<(&HostSpec, &HostState, Option<&mut Instance>, &Load)>,
+) {
+    let now = clock.now;
+    for &lb in &names.services {
+        let Ok((lb_spec, lb_state)) = services.get(lb) else {
+            continue;
+        };
+        let Some(hc) = &lb_spec.health_check else {
+            continue;
+        };
+        if now.ms() % hc.interval.ms().max(1) >= clock.tick.ms() {
+            continue;
+        }
+        let Some(lb_zone) = lb_state
+            .members
+            .first()
+            .and_then(|&m| hosts.get(m).ok())
+            .map(|h| h.0.zone)
+        else {
+            continue;
+        };
+        let pool: Vec<Entity> = names
+            .services
+            .iter()
+            .filter_map(|&s| services.get(s).ok())
+            .filter(|(_, st)| st.balanced_by == Some(lb))
+            .flat_map(|(_, st)| st.members.iter().copied())
+            .collect();
+        for m in pool {
+            let Ok((spec, st, Some(mut inst), load)) = hosts.get_mut(m) else {
+                continue;
+            };
+            if st.power == Power::Decommissioned {
+                continue;
+            }
+            let reachable = net
+                .between(lb_zone, spec.zone)
+                .is_some_and(|(_, loss)| loss_effect(loss).1 < 0.5);
+            let pass = st.power == Power::Up
+                && inst.proc == Proc::Running
+                && reachable
+                && load.fail <= hc.max_error_rate;
+            if pass {
+                inst.failed_checks = 0;
+                inst.passed_checks += 1;
+                if !inst.in_pool && inst.passed_checks >= RISE {
+                    inst.in_pool = true;
+                    log.push(
+                        now,
+                        &spec.name,
+                        Severity::Info,
+                        format!(
+                            "{}: backend {} is UP ({RISE} checks passed)",
+                            lb_spec.process, spec.name
+                        ),
+                    );
+                }
+            } else {
+                inst.passed_checks = 0;
+                inst.failed_checks += 1;
+                if inst.in_pool && inst.failed_checks >= hc.unhealthy_after {
+                    inst.in_pool = false;
+                    log.push(
+                        now,
+                        &spec.name,
+                        Severity::Warn,
+                        format!(
+                            "{}: backend {} is DOWN ({} checks failed)",
+                            lb_spec.process, spec.name, hc.unhealthy_after
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

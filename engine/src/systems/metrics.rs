@@ -1,0 +1,81 @@
+//! `record_metrics`: every host and service reports its seven metrics each tick.
+
+use bevy_ecs::prelude::{Query, Res, ResMut};
+
+use crate::components::{
+    HostSpec, HostState, Instance, Load, Power, ServiceLoad, ServiceSpec, ServiceState,
+};
+use crate::resources::{Clock, Metrics, Names};
+use crate::systems::processes::OS_RESERVED_MB;
+
+pub fn record_metrics(
+    clock: Res<Clock>,
+    names: Res<Names>,
+    mut metrics: ResMut<Metrics>,
+    hosts: Query<(&HostSpec, &HostState, Option<&Instance>, &Load)>,
+    services: Query<(&ServiceSpec, &ServiceState, &ServiceLoad)>,
+) {
+    let now = clock.now;
+    for &h in &names.hosts {
+        let Ok((spec, st, inst, load)) = hosts.get(h) else {
+            continue;
+        };
+        let values = if st.power == Power::Up {
+            let used = inst.map_or(0.0, |i| i.memory_mb) + OS_RESERVED_MB;
+            [
+                load.cpu * 100.0,
+                (used / spec.memory_mb * 100.0).min(100.0),
+                st.disk_used_gb / st.disk_gb * 100.0,
+                load.lambda * (1.0 - load.fail),
+                load.fail * 100.0,
+                load.p99_ms,
+                load.conns,
+            ]
+        } else {
+            [
+                0.0,
+                0.0,
+                st.disk_used_gb / st.disk_gb * 100.0,
+                0.0,
+                if load.lambda > 0.0 { 100.0 } else { 0.0 },
+                0.0,
+                0.0,
+            ]
+        };
+        if let Some(set) = metrics.hosts.get_mut(spec.order) {
+            set.push(now, values);
+        }
+    }
+    for &s in &names.services {
+        let Ok((spec, state, sl)) = services.get(s) else {
+            continue;
+        };
+        let (mut cpu, mut mem, mut disk, mut conns, mut n) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &m in &state.members {
+            let Ok((hs, st, inst, load)) = hosts.get(m) else {
+                continue;
+            };
+            if st.power == Power::Decommissioned {
+                continue;
+            }
+            cpu += load.cpu * 100.0;
+            mem += (inst.map_or(0.0, |i| i.memory_mb) + OS_RESERVED_MB) / hs.memory_mb * 100.0;
+            disk += st.disk_used_gb / st.disk_gb * 100.0;
+            conns += load.conns;
+            n += 1.0;
+        }
+        let n = f64::max(n, 1.0);
+        let values = [
+            cpu / n,
+            mem / n,
+            disk / n,
+            sl.lambda * sl.ok,
+            (1.0 - sl.ok) * 100.0,
+            sl.p99_ms,
+            conns,
+        ];
+        if let Some(set) = metrics.services.get_mut(spec.order) {
+            set.push(now, values);
+        }
+    }
+}

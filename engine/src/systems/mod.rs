@@ -1,0 +1,21 @@
+//! The tick's systems, in the order the schedule runs them.
+
+mod alerts;
+mod clock;
+mod faults;
+mod health;
+mod metrics;
+mod ops;
+pub(crate) mod processes;
+mod slo;
+mod traffic;
+
+pub use alerts::evaluate_alerts;
+pub use clock::advance_clock;
+pub use faults::{fire_faults, write_scripted_logs};
+pub use health::check_health;
+pub use metrics::record_metrics;
+pub use ops::complete_operations;
+pub use processes::run_processes;
+pub use slo::account_slo;
+pub use traffic::route_traffic;

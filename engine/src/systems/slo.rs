@@ -1,0 +1,61 @@
+//! `account_slo`: good and total requests, writes, money, and one sample per simulated minute.
+
+use bevy_ecs::prelude::{Query, Res, ResMut};
+use scenarios::Dur;
+
+use crate::components::{HostSpec, HostState, Power};
+use crate::record::MinuteSample;
+use crate::resources::{Clock, Ledger, Names, ScenarioRes};
+
+pub fn account_slo(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    names: Res<Names>,
+    mut ledger: ResMut<Ledger>,
+    hosts: Query<(&HostSpec, &HostState)>,
+) {
+    let dt = clock.dt_secs();
+    let slo = &scenario.0.slo;
+    let requests = ledger.last_rps * dt;
+    let good = requests * ledger.last_ok;
+    let p99 = if ledger.last_ok > 0.0 {
+        ledger.last_p99_ms
+    } else {
+        0.0
+    };
+    let writes = requests * scenario.0.traffic.write_fraction;
+    let cost: f64 = names
+        .hosts
+        .iter()
+        .filter_map(|&h| hosts.get(h).ok())
+        .filter(|(_, st)| st.power != Power::Decommissioned)
+        .map(|(spec, _)| spec.hourly_cost * dt / 3_600.0)
+        .sum();
+    let totals = &mut ledger.totals;
+    totals.requests += requests;
+    totals.good += good;
+    totals.writes += writes;
+    totals.cost += cost;
+
+    let minute = Dur(clock.now.ms() / 60_000 * 60_000);
+    if ledger.current.is_some_and(|m| m.at != minute) {
+        let done = ledger.current.take().expect("checked above");
+        ledger.minutes.push(done);
+    }
+    let sample = ledger.current.get_or_insert(MinuteSample {
+        at: minute,
+        requests: 0.0,
+        good: 0.0,
+        p99_ms: 0.0,
+        healthy: true,
+    });
+    sample.requests += requests;
+    sample.good += good;
+    sample.p99_ms = sample.p99_ms.max(p99);
+    let error_rate = if sample.requests > 0.0 {
+        1.0 - sample.good / sample.requests
+    } else {
+        0.0
+    };
+    sample.healthy = error_rate <= 1.0 - slo.availability && sample.p99_ms <= slo.latency_p99_ms;
+}

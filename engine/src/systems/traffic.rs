@@ -1,0 +1,299 @@
+//! `route_traffic`: demand enters at the entry service and flows down the call graph. Each
+//! instance is an M/M/c station; failures and slowness downstream propagate to callers.
+//!
+//! Callers see their callees as they were in the previous tick (a one-tick lag, exact enough at
+//! ticks far shorter than any incident), so one pass in caller-first order settles a tick.
+
+use bevy_ecs::prelude::{Entity, Query, Res, ResMut};
+use scenarios::ServiceKind;
+
+use crate::components::{
+    HostSpec, HostState, Instance, Load, Power, Proc, ServiceLoad, ServiceSpec, ServiceState,
+};
+use crate::demand;
+use crate::network::{Network, loss_effect};
+use crate::queueing::mmc;
+use crate::resources::{Clock, Ledger, Names, ScenarioRes, SimRng};
+use crate::systems::processes::OS_RESERVED_MB;
+
+/// How long a caller waits for a connection to a host it cannot reach before giving up: the
+/// Linux initial SYN retransmission timeout is 1 s; client connect timeouts are commonly 1–5 s.
+pub const CONNECT_TIMEOUT_MS: f64 = 3_000.0;
+
+/// Slowdown once memory use passes 90% of the host: pages are reclaimed and swapped, and
+/// service time grows steeply (3x at the edge of the OOM killer).
+fn swap_factor(used_fraction: f64) -> f64 {
+    if used_fraction > 0.9 {
+        (1.0 + 20.0 * (used_fraction - 0.9)).min(5.0)
+    } else {
+        1.0
+    }
+}
+
+type HostQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static HostSpec,
+        &'static HostState,
+        Option<&'static Instance>,
+        &'static mut Load,
+    ),
+>;
+type ServiceQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static ServiceSpec,
+        &'static ServiceState,
+        &'static mut ServiceLoad,
+    ),
+>;
+
+fn serving(hosts: &HostQuery, e: Entity) -> bool {
+    hosts.get(e).is_ok_and(|(_, st, inst, _)| {
+        st.power == Power::Up && inst.is_some_and(|i| i.proc == Proc::Running)
+    })
+}
+
+/// The hosts a service's callers send requests to.
+pub fn endpoints(
+    spec: &ServiceSpec,
+    state: &ServiceState,
+    serving_host: impl Fn(Entity) -> bool,
+    host_ok: impl Fn(Entity) -> (bool, bool),
+) -> Vec<Entity> {
+    if spec.kind == ServiceKind::Database {
+        return state.primary.into_iter().collect();
+    }
+    // host_ok(e) = (decommissioned, (drained, in_pool)) flattened as (usable, in_pool)
+    if state.balanced_by.is_some() {
+        let pooled: Vec<Entity> = state
+            .members
+            .iter()
+            .copied()
+            .filter(|&m| host_ok(m) == (true, true))
+            .collect();
+        if !pooled.is_empty() {
+            return pooled;
+        }
+        // Every backend failed its checks: load balancers fail open and try them all.
+        return state
+            .members
+            .iter()
+            .copied()
+            .filter(|&m| host_ok(m).0)
+            .collect();
+    }
+    let up: Vec<Entity> = state
+        .members
+        .iter()
+        .copied()
+        .filter(|&m| host_ok(m).0 && serving_host(m))
+        .collect();
+    if up.is_empty() {
+        state
+            .members
+            .iter()
+            .copied()
+            .filter(|&m| host_ok(m).0)
+            .collect()
+    } else {
+        up
+    }
+}
+
+/// Downstream effect on one request of `spec`'s instance in `zone`: (success share, mean ms, p99 extra ms).
+fn downstream(
+    spec: &ServiceSpec,
+    zone: usize,
+    services: &ServiceQuery,
+    hosts: &HostQuery,
+    net: &Network,
+) -> (f64, f64, f64) {
+    let (mut ok, mut mean, mut p99) = (1.0, 0.0, 0.0);
+    for &(callee, k) in &spec.calls {
+        let Ok((cspec, cstate, cload)) = services.get(callee) else {
+            continue;
+        };
+        let targets = endpoints(cspec, cstate, |e| serving(hosts, e), |e| usable(hosts, e));
+        let (mut reach, mut lat, mut loss) = (0.0, 0.0, 0.0);
+        for &t in &targets {
+            let Ok((tspec, ..)) = hosts.get(t) else {
+                continue;
+            };
+            if let Some((l, p)) = net.between(zone, tspec.zone) {
+                reach += 1.0;
+                lat += l;
+                loss += p;
+            }
+        }
+        let n = targets.len().max(1) as f64;
+        let r = reach / n;
+        let (one_way, loss) = if reach > 0.0 {
+            (lat / reach, loss / reach)
+        } else {
+            (0.0, 0.0)
+        };
+        let (loss_ms, loss_fail) = loss_effect(loss);
+        let call_ok = r * cload.ok * (1.0 - loss_fail);
+        let call_mean =
+            r * (cload.mean_ms + 2.0 * one_way + loss_ms) + (1.0 - r) * CONNECT_TIMEOUT_MS;
+        ok *= crate::math::powf(call_ok.clamp(0.0, 1.0), k);
+        mean += k * call_mean;
+        p99 += k * call_mean + k.sqrt() * (cload.p99_ms - cload.mean_ms).max(0.0);
+    }
+    (ok, mean, p99)
+}
+
+fn usable(hosts: &HostQuery, e: Entity) -> (bool, bool) {
+    match hosts.get(e) {
+        Ok((_, st, inst, _)) => (
+            st.power != Power::Decommissioned && inst.is_some_and(|i| !i.drained),
+            inst.is_some_and(|i| i.in_pool),
+        ),
+        Err(_) => (false, false),
+    }
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a system's parameters are its declared data access"
+)]
+pub fn route_traffic(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioRes>,
+    names: Res<Names>,
+    net: Res<Network>,
+    mut rng: ResMut<SimRng>,
+    mut ledger: ResMut<Ledger>,
+    mut hosts: HostQuery,
+    mut services: ServiceQuery,
+) {
+    let traffic = &scenario.0.traffic;
+    let mut rate = demand::rate(traffic, clock.start_minute, clock.now);
+    if traffic.noise > 0.0 {
+        rate *= (1.0 + traffic.noise * rng.noise()).max(0.0);
+    }
+    let mut inbound = vec![0.0; names.services.len()];
+    let Some(entry) = names.entry else { return };
+    if let Ok((spec, ..)) = services.get(entry) {
+        inbound[spec.order] = rate;
+    }
+    for &se in &names.topo {
+        let Ok((spec, state, _)) = services.get(se) else {
+            continue;
+        };
+        let lam = inbound[spec.order];
+        let targets = endpoints(spec, state, |e| serving(&hosts, e), |e| usable(&hosts, e));
+        let per = if targets.is_empty() {
+            0.0
+        } else {
+            lam / targets.len() as f64
+        };
+        let (mut ok_sum, mut mean_sum, mut p99_max, mut serving_n) = (0.0, 0.0, 0.0f64, 0usize);
+        let mut forwarded = 0.0;
+        for &h in &targets {
+            let Ok((hspec, hst, inst, _)) = hosts.get(h) else {
+                continue;
+            };
+            let Some(inst) = inst else { continue };
+            let up = hst.power == Power::Up && inst.proc == Proc::Running;
+            let rogue = hst.rogue_cores();
+            let mut load = Load {
+                lambda: per,
+                ..Load::default()
+            };
+            if up {
+                let version = &state.versions[inst.version.min(state.versions.len() - 1)];
+                let (down_ok, down_mean, down_p99) =
+                    downstream(spec, hspec.zone, &services, &hosts, &net);
+                let mem = (inst.memory_mb + OS_RESERVED_MB) / hspec.memory_mb;
+                let cpu_ms = spec.ms_per_request * version.cpu_factor * swap_factor(mem);
+                let avail = (hspec.cores - rogue).max(0.05);
+                let threads = spec.workers.unwrap_or(hspec.cores as u32).max(1);
+                let by_threads = mmc(threads, per, cpu_ms + down_mean);
+                let cpu_servers = avail.floor().max(1.0);
+                let by_cpu = mmc(cpu_servers as u32, per, cpu_ms * cpu_servers / avail);
+                let (q, mean, p99) = if by_cpu.rho > by_threads.rho {
+                    (by_cpu, by_cpu.mean_ms + down_mean, by_cpu.p99_ms + down_p99)
+                } else {
+                    (by_threads, by_threads.mean_ms, by_threads.p99_ms)
+                };
+                let conns = per * mean / 1_000.0;
+                let reject = if conns > spec.max_connections as f64 {
+                    1.0 - spec.max_connections as f64 / conns
+                } else {
+                    0.0
+                };
+                let accepted = per * (1.0 - reject) * (1.0 - q.fail);
+                load.fail =
+                    1.0 - (1.0 - reject) * (1.0 - q.fail) * (1.0 - version.error_rate) * down_ok;
+                load.mean_ms = mean;
+                load.p99_ms = p99;
+                load.conns = conns.min(spec.max_connections as f64);
+                load.cpu = ((accepted * cpu_ms / 1_000.0 + rogue) / hspec.cores).min(1.0);
+                forwarded += accepted;
+                mean_sum += per * mean;
+                if per > 0.0 && load.fail < 1.0 {
+                    p99_max = p99_max.max(p99);
+                }
+                ok_sum += if per > 0.0 {
+                    per * (1.0 - load.fail)
+                } else {
+                    (1.0 - version.error_rate) * down_ok
+                };
+                serving_n += 1;
+            } else {
+                load.fail = 1.0;
+                load.cpu = (rogue / hspec.cores).min(1.0);
+            }
+            if let Ok((.., mut l)) = hosts.get_mut(h) {
+                *l = load;
+            }
+        }
+        // Members not receiving traffic (drained, out of the pool, replicas) still report CPU.
+        for &m in &state.members {
+            if targets.contains(&m) {
+                continue;
+            }
+            if let Ok((hspec, hst, _, mut l)) = hosts.get_mut(m) {
+                *l = Load {
+                    cpu: (hst.rogue_cores() / hspec.cores).min(1.0),
+                    fail: 0.0,
+                    ..Load::default()
+                };
+            }
+        }
+        let ok = if lam > 0.0 {
+            ok_sum / lam
+        } else if targets.is_empty() {
+            0.0
+        } else {
+            ok_sum / targets.len() as f64
+        };
+        for &(callee, k) in &spec.calls {
+            if let Ok((cspec, ..)) = services.get(callee) {
+                inbound[cspec.order] += forwarded * k;
+            }
+        }
+        if let Ok((.., mut sl)) = services.get_mut(se) {
+            *sl = ServiceLoad {
+                lambda: lam,
+                ok: ok.clamp(0.0, 1.0),
+                mean_ms: if lam > 0.0 && serving_n > 0 {
+                    mean_sum / lam
+                } else {
+                    0.0
+                },
+                p99_ms: p99_max,
+            };
+        }
+        if se == entry {
+            ledger.last_rps = lam;
+            ledger.last_ok = ok.clamp(0.0, 1.0);
+            ledger.last_p99_ms = p99_max;
+            ledger.write_rps = lam * ok.clamp(0.0, 1.0) * traffic.write_fraction;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Change safety: harmful actions count 1, needless ones (touching nothing involved) 0.5.
+
+use std::collections::BTreeSet;
+
+use engine::CommandClass;
+use scenarios::KpiTarget;
+
+use crate::grade::{Input, Measured};
+use crate::scorecard::Evidence;
+use crate::text::plural;
+
+pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
+    let run = input.run;
+    let involved: BTreeSet<&str> = run
+        .faults
+        .iter()
+        .flat_map(|f| &f.struck)
+        .chain(input.reference_targets)
+        .map(String::as_str)
+        .collect();
+    let actions: Vec<_> = run
+        .commands
+        .iter()
+        .filter(|c| c.class == CommandClass::Act)
+        .collect();
+    let mut value = 0.0;
+    let mut evidence = Vec::new();
+    for command in &actions {
+        let at = input.clock(command.at);
+        let line = &command.line;
+        if let Some(harm) = &command.harm {
+            value += 1.0;
+            evidence.push(Evidence::new(
+                Some(command.at),
+                format!("{at} `{line}`: harmful — {harm}"),
+            ));
+        } else if !command.targets.is_empty()
+            && command
+                .targets
+                .iter()
+                .all(|t| !involved.contains(t.as_str()))
+        {
+            value += 0.5;
+            let verb = if command.targets.len() == 1 {
+                "was"
+            } else {
+                "were"
+            };
+            evidence.push(Evidence::new(
+                Some(command.at),
+                format!(
+                    "{at} `{line}`: needless — {} {verb} not involved in any fault",
+                    command.targets.join(", ")
+                ),
+            ));
+        }
+    }
+    if evidence.is_empty() {
+        evidence.push(Evidence::new(
+            None,
+            format!(
+                "no harmful or needless changes in {}",
+                plural(actions.len(), "action")
+            ),
+        ));
+    }
+    Measured { value, evidence }
+}

@@ -1,0 +1,84 @@
+//! Command-line arguments (clap), parsed into plain values before anything runs.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  gameday play                          play the default scenario (db-disk-full)
+  gameday play app-memory-leak --seed 7 play another scenario with another seed
+  gameday play zone-link-down --exam    no hints, as in an assessment
+  gameday play db-disk-full < cmds.txt  run a scripted session
+  gameday list                          every scenario, by kind and level
+  gameday grade ~/.local/share/gameday/journals/db-disk-full-1-….jsonl
+  gameday check content/                validate scenario files";
+
+/// Practise and assess infrastructure engineering against a simulated estate that fails in
+/// realistic ways, graded on the KPIs of the role.
+#[derive(Debug, Parser)]
+#[command(name = "gameday", version, after_help = EXAMPLES, arg_required_else_help = true)]
+pub struct Cli {
+    /// Read scenarios from this folder instead of the built-in library.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Play a scenario in the REPL (or from a script or piped input).
+    Play(PlayArgs),
+    /// List the scenario library.
+    List {
+        /// Print JSON: an array of {id, title, kind, level, time_limit, default}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Regrade a session by replaying its journal (stored scores are never trusted).
+    Grade {
+        /// A journal written by `gameday play`.
+        journal: PathBuf,
+        /// Print the scorecard as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load and validate scenario files, reporting every problem with its position.
+    Check {
+        /// Scenario files or folders of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlayArgs {
+    /// Scenario id (see `gameday list`) or path to a .ron file; default: db-disk-full.
+    pub scenario: Option<String>,
+    /// Seed for the run's randomness: the same seed and commands give the same result.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Practice mode: hints available (the default).
+    #[arg(long, conflicts_with = "exam")]
+    pub practice: bool,
+    /// Exam mode: no hints.
+    #[arg(long)]
+    pub exam: bool,
+    /// Read commands from this file instead of the keyboard.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+    /// Write the journal here (default: under the user's data directory).
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+}

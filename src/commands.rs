@@ -1,0 +1,222 @@
+//! The subcommands: play, list, grade, check.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::cli::PlayArgs;
+use crate::journal;
+use crate::library::{self, DEFAULT_SCENARIO, Entry, Library};
+use crate::render::{self, Style};
+use crate::repl::{self, Input, Mode};
+use crate::runner;
+
+pub fn play(library: &Library, args: PlayArgs, style: Style) -> Result<ExitCode, String> {
+    let entry = library.find(args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO))?;
+    let mode = if args.exam {
+        Mode::Exam
+    } else {
+        Mode::Practice
+    };
+    let input = match &args.script {
+        Some(path) => Input::script(path)?,
+        None => Input::stdin(),
+    };
+    let path = match args.journal {
+        Some(p) => p,
+        None => default_journal_path(&entry, args.seed)?,
+    };
+    repl::play(&entry, args.seed, mode, input, &path, style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn default_journal_path(entry: &Entry, seed: u64) -> Result<PathBuf, String> {
+    use etcetera::BaseStrategy;
+    let base = match std::env::var_os("GAMEDAY_DATA_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => etcetera::choose_base_strategy()
+            .map_err(|e| format!("cannot find your data directory ({e}); pass --journal PATH"))?
+            .data_dir()
+            .join("gameday"),
+    };
+    let stamp = repl::wall_ms();
+    Ok(base
+        .join("journals")
+        .join(format!("{}-{seed}-{stamp}.jsonl", entry.scenario.id)))
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: &'a str,
+    level: &'a str,
+    time_limit: String,
+    default: bool,
+}
+
+pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
+    let entries = library.load_all().map_err(|errors| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let mut items: Vec<ListItem> = entries
+        .iter()
+        .map(|e| ListItem {
+            id: &e.scenario.id,
+            title: &e.scenario.title,
+            kind: e.scenario.kind.label(),
+            level: e.scenario.level.label(),
+            time_limit: e.scenario.time_limit.to_string(),
+            default: e.scenario.id == DEFAULT_SCENARIO,
+        })
+        .collect();
+    items.sort_by(|a, b| (a.kind, a.level, a.id).cmp(&(b.kind, b.level, b.id)));
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&items).expect("serializes")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            let id = if i.default {
+                format!("{} (default)", i.id)
+            } else {
+                i.id.to_owned()
+            };
+            vec![
+                id,
+                i.kind.into(),
+                i.level.into(),
+                i.time_limit.clone(),
+                i.title.into(),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        render::table(&["id", "kind", "level", "limit", "title"], &rows)
+    );
+    println!(
+        "\n{} scenarios. Play one with `gameday play <id>`.",
+        items.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn grade(library: &Library, path: &Path, json: bool, style: Style) -> Result<ExitCode, String> {
+    let read = journal::read(path)?;
+    if let Some(w) = &read.warning {
+        eprintln!("warning: {}: {w}", path.display());
+    }
+    let h = &read.header;
+    let entry = library
+        .find(&h.scenario)
+        .map_err(|e| format!("cannot find the journal's scenario: {e}"))?;
+    if entry.hash != h.scenario_hash {
+        return Err(format!(
+            "the journal was played on a different version of `{}` (scenario hash {}…, this library has {}…); \
+             it cannot be replayed faithfully. Grade it with the content it was played on (--content DIR)",
+            h.scenario,
+            &h.scenario_hash.get(..12).unwrap_or(&h.scenario_hash),
+            &entry.hash[..12]
+        ));
+    }
+    if h.engine != engine::ENGINE_VERSION {
+        eprintln!(
+            "warning: journal written by engine {}, replaying on {}",
+            h.engine,
+            engine::ENGINE_VERSION
+        );
+    }
+    let mut sim = runner::replay(
+        &entry.scenario,
+        h.seed,
+        read.entries.iter().map(|e| (e.at_ms, e.line.as_str())),
+    )?;
+    let card = runner::grade(&entry.scenario, h.seed, &mut sim)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&card).expect("serializes")
+        );
+    } else {
+        print!("{}", render::scorecard(&card, &entry.scenario, style));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
+    let mut files = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            return Err(format!("{}: no such file or folder", p.display()));
+        }
+        library::ron_files(p, &mut files);
+    }
+    if files.is_empty() {
+        return Err("no .ron files found in the paths given".into());
+    }
+    let mut failed = 0;
+    for f in &files {
+        match check_one(f) {
+            Ok(line) => println!("ok: {} ({line})", f.display()),
+            Err(text) => {
+                failed += 1;
+                eprint!("{text}");
+                eprintln!();
+            }
+        }
+    }
+    let n = files.len();
+    if failed == 0 {
+        println!("checked {n} file{}: all ok", if n == 1 { "" } else { "s" });
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "checked {n} file{}: {failed} failed, {} ok",
+            if n == 1 { "" } else { "s" },
+            n - failed
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// Loads, validates, and runs the reference solution (every step must be accepted).
+fn check_one(path: &Path) -> Result<String, String> {
+    let entry = library::load_path(path).map_err(|e| e.to_string())?;
+    let s = &entry.scenario;
+    if let Err(e) = runner::reference(s, 1) {
+        let source = std::fs::read_to_string(path).unwrap_or_default();
+        let mut d = vec![scenarios::Diagnostic::at(
+            format!("reference[{}].command", e.index),
+            format!(
+                "reference step {} is refused by the engine: {}",
+                e.index + 1,
+                e.message
+            ),
+        )];
+        scenarios::locate_all(&source, &mut d);
+        return Err(scenarios::LoadError {
+            file: path.display().to_string(),
+            source,
+            diagnostics: d,
+        }
+        .to_string());
+    }
+    Ok(format!(
+        "{}: {} {}, {} faults, {} reference steps",
+        s.id,
+        s.level.label(),
+        s.kind.label(),
+        s.faults.len(),
+        s.reference.len()
+    ))
+}

@@ -1,0 +1,90 @@
+//! REPL help, generated from the engine's command table plus the REPL's own commands.
+
+use engine::{COMMANDS, spec};
+
+/// Commands handled by the REPL itself rather than the simulation.
+pub const REPL_COMMANDS: &[(&str, &str)] = &[
+    (
+        "help [command]",
+        "this list, or details of one command (also `?`)",
+    ),
+    (
+        "quit",
+        "leave (asks first if the incident is not resolved; also `exit`)",
+    ),
+];
+
+pub fn overview() -> String {
+    let width = COMMANDS
+        .iter()
+        .map(|c| c.usage.len())
+        .chain(REPL_COMMANDS.iter().map(|c| c.0.len()))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (title, names) in [
+        (
+            "Look",
+            &[
+                "status", "top", "alerts", "describe", "metrics", "logs", "ping",
+            ][..],
+        ),
+        (
+            "Act",
+            &[
+                "restart",
+                "reboot",
+                "kill",
+                "scale",
+                "drain",
+                "undrain",
+                "rollback",
+                "extend-volume",
+                "failover",
+            ][..],
+        ),
+        ("Time and people", &["wait", "note", "hint", "resolve"][..]),
+    ] {
+        out.push_str(&format!("{title}:\n"));
+        for name in names {
+            let c = spec(name).expect("listed commands exist");
+            out.push_str(&format!("  {:width$}  {}\n", c.usage, c.summary));
+        }
+    }
+    out.push_str("Session:\n");
+    for (usage, summary) in REPL_COMMANDS {
+        out.push_str(&format!("  {usage:width$}  {summary}\n"));
+    }
+    out.push_str("Looking costs about 20 s of simulated time, acting 30 s, a status note 1 min.\n");
+    out
+}
+
+pub fn command(name: &str) -> String {
+    if let Some(c) = spec(name) {
+        return format!("usage: {}\n{}\n{}\n", c.usage, c.summary, c.detail);
+    }
+    if let Some((usage, summary)) = REPL_COMMANDS
+        .iter()
+        .find(|(u, _)| u.split(' ').next() == Some(name))
+    {
+        return format!("usage: {usage}\n{summary}\n");
+    }
+    let names = COMMANDS.iter().map(|c| c.name).chain(["help", "quit"]);
+    match scenarios::suggest(name, names) {
+        Some(s) => format!("no command `{name}`; {s}\n"),
+        None => format!("no command `{name}`; type `help` for the list\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overview_lists_every_simulation_command() {
+        let text = overview();
+        for c in COMMANDS {
+            assert!(text.contains(c.usage), "help is missing {}", c.name);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Journals: the append-only record of a session, one JSON line per accepted command, each synced
+//! to disk before its result is shown. With the scenario's hash and the seed it is all a grade
+//! needs: `gameday grade` replays it.
+//!
+//! Each record carries `sum`, the first 16 hex digits of SHA-256 over the previous record's sum and
+//! this record's content, so an edited, dropped or reordered line breaks the chain.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const FORMAT: u32 = 1;
+
+/// The first line of a journal.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub gameday_journal: u32,
+    pub scenario: String,
+    /// SHA-256 of the scenario file's bytes.
+    pub scenario_hash: String,
+    /// Where the scenario was loaded from (informative; the hash decides).
+    pub source: String,
+    pub seed: u64,
+    pub engine: String,
+    /// "practice" or "exam".
+    pub mode: String,
+    #[serde(default)]
+    pub sum: String,
+}
+
+/// One accepted command.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub n: u64,
+    /// Simulated time the command was entered, ms.
+    pub at_ms: u64,
+    pub line: String,
+    /// Wall-clock time it was entered, ms since the Unix epoch (informative; never graded).
+    pub wall_ms: u64,
+    #[serde(default)]
+    pub sum: String,
+}
+
+fn chain(prev: &str, body: &str) -> String {
+    let digest = Sha256::digest(format!("{prev}\n{body}").as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn sealed<T: Serialize>(value: &T, prev: &str, set_sum: impl FnOnce(String) -> T) -> String {
+    let body = serde_json::to_string(value).expect("journal records serialize");
+    let sealed = set_sum(chain(prev, &body));
+    serde_json::to_string(&sealed).expect("journal records serialize")
+}
+
+/// Appends records to a journal file, syncing each.
+#[derive(Debug)]
+pub struct Writer {
+    file: File,
+    pub path: PathBuf,
+    last_sum: String,
+    next_n: u64,
+}
+
+impl Writer {
+    /// Creates a new journal (refusing to overwrite one) and writes its header.
+    pub fn create(path: &Path, header: &Header) -> Result<Writer, String> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("cannot create journal {}: {e}", path.display()))?;
+        let mut w = Writer {
+            file,
+            path: path.to_path_buf(),
+            last_sum: String::new(),
+            next_n: 1,
+        };
+        let h = Header {
+            sum: String::new(),
+            ..header.clone()
+        };
+        let line = sealed(&h, "", |sum| Header { sum, ..h.clone() });
+        w.last_sum = serde_json::from_str::<Header>(&line)
+            .expect("just written")
+            .sum;
+        w.write_line(&line)?;
+        Ok(w)
+    }
+
+    /// Appends one accepted command and syncs it to disk.
+    pub fn append(&mut self, at_ms: u64, line: &str, wall_ms: u64) -> Result<(), String> {
+        let e = Entry {
+            n: self.next_n,
+            at_ms,
+            line: line.to_owned(),
+            wall_ms,
+            sum: String::new(),
+        };
+        let text = sealed(&e, &self.last_sum, |sum| Entry { sum, ..e.clone() });
+        self.last_sum = serde_json::from_str::<Entry>(&text)
+            .expect("just written")
+            .sum;
+        self.next_n += 1;
+        self.write_line(&text)
+    }
+
+    fn write_line(&mut self, line: &str) -> Result<(), String> {
+        let err = |e: std::io::Error| format!("cannot write journal {}: {e}", self.path.display());
+        self.file
+            .write_all(format!("{line}\n").as_bytes())
+            .map_err(err)?;
+        self.file
+            .sync_data()
+            .map_err(|e| format!("cannot sync journal {}: {e}", self.path.display()))
+    }
+}
+
+/// A journal read back: header, the commands, and a warning if a torn last line was dropped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Read {
+    pub header: Header,
+    pub entries: Vec<Entry>,
+    pub warning: Option<String>,
+}
+
+/// Reads and verifies a journal. A torn last line (a crash mid-write: never acknowledged) is
+/// dropped with a warning; any other damage is refused.
+pub fn read(path: &Path) -> Result<Read, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read journal {}: {e}", path.display()))?;
+    parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn parse(bytes: &[u8]) -> Result<Read, String> {
+    let text = String::from_utf8_lossy(bytes);
+    let complete = text.ends_with('\n');
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    if lines.last() == Some(&"") {
+        lines.pop();
+    }
+    let mut warning = None;
+    if !complete && !lines.is_empty() {
+        let torn = lines.pop().expect("non-empty");
+        warning = Some(format!(
+            "the last line ({} bytes) was cut short by a crash; it was never acknowledged and is ignored",
+            torn.len()
+        ));
+    }
+    let Some(first) = lines.first() else {
+        return Err("the journal is empty (not even a header)".into());
+    };
+    let header: Header =
+        serde_json::from_str(first).map_err(|e| format!("line 1: not a journal header: {e}"))?;
+    if header.gameday_journal != FORMAT {
+        return Err(format!(
+            "line 1: journal format {} is not supported (this gameday reads {FORMAT})",
+            header.gameday_journal
+        ));
+    }
+    let unsealed = Header {
+        sum: String::new(),
+        ..header.clone()
+    };
+    if chain("", &serde_json::to_string(&unsealed).expect("serializes")) != header.sum {
+        return Err("line 1: the header's checksum does not match: the journal was edited".into());
+    }
+    let mut prev = header.sum.clone();
+    let mut entries = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let number = i + 1;
+        let e: Entry = serde_json::from_str(line)
+            .map_err(|err| format!("line {number}: not a journal record: {err}"))?;
+        let unsealed = Entry {
+            sum: String::new(),
+            ..e.clone()
+        };
+        if chain(
+            &prev,
+            &serde_json::to_string(&unsealed).expect("serializes"),
+        ) != e.sum
+        {
+            return Err(format!(
+                "line {number}: checksum does not match: the journal was edited or lines were removed"
+            ));
+        }
+        if e.n != entries.len() as u64 + 1 {
+            return Err(format!("line {number}: record {} is out of sequence", e.n));
+        }
+        prev = e.sum.clone();
+        entries.push(e);
+    }
+    Ok(Read {
+        header,
+        entries,
+        warning,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header {
+            gameday_journal: FORMAT,
+            scenario: "x".into(),
+            scenario_hash: "abc".into(),
+            source: "builtin:x.ron".into(),
+            seed: 7,
+            engine: "0.1.0".into(),
+            mode: "practice".into(),
+            sum: String::new(),
+        }
+    }
+
+    fn write_sample(dir: &Path) -> PathBuf {
+        let path = dir.join("j.jsonl");
+        let mut w = Writer::create(&path, &header()).unwrap();
+        w.append(0, "status", 1).unwrap();
+        w.append(20_000, "describe db-1", 2).unwrap();
+        path
+    }
+
+    fn tmp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "gameday-journal-test-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn journal_round_trips() {
+        let path = write_sample(&tmp("roundtrip"));
+        let r = read(&path).unwrap();
+        assert_eq!(r.header.seed, 7);
+        assert_eq!(
+            r.entries
+                .iter()
+                .map(|e| e.line.as_str())
+                .collect::<Vec<_>>(),
+            ["status", "describe db-1"]
+        );
+        assert_eq!(r.warning, None);
+    }
+
+    #[test]
+    fn truncation_at_every_offset_recovers_a_prefix_or_refuses_cleanly() {
+        let bytes = std::fs::read(write_sample(&tmp("truncate"))).unwrap();
+        let header_len = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+        for cut in 0..bytes.len() {
+            match parse(&bytes[..cut]) {
+                Ok(r) => {
+                    assert!(cut >= header_len);
+                    let full_lines = bytes[..cut].iter().filter(|&&b| b == b'\n').count();
+                    assert_eq!(r.entries.len(), full_lines - 1, "cut at {cut}");
+                }
+                Err(_) => assert!(cut < header_len, "cut at {cut} should recover"),
+            }
+        }
+    }
+
+    #[test]
+    fn edited_line_is_refused() {
+        let path = write_sample(&tmp("edit"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("describe db-1", "describe db-2");
+        assert!(
+            parse(text.as_bytes())
+                .unwrap_err()
+                .contains("line 3: checksum")
+        );
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("\"seed\":7", "\"seed\":8");
+        assert!(
+            parse(text.as_bytes())
+                .unwrap_err()
+                .contains("header's checksum")
+        );
+    }
+
+    #[test]
+    fn removed_line_is_refused() {
+        let path = write_sample(&tmp("remove"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let without = format!("{}\n{}\n", lines[0], lines[2]);
+        assert!(parse(without.as_bytes()).is_err());
+    }
+}

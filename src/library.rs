@@ -1,0 +1,130 @@
+//! The scenario library: the embedded content (or a folder given with `--content`), and finding
+//! a scenario by id or by path.
+
+use std::path::{Path, PathBuf};
+
+use scenarios::{LoadError, Scenario};
+use sha2::{Digest, Sha256};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/content_files.rs"));
+}
+
+/// The scenario `gameday play` starts with no id.
+pub const DEFAULT_SCENARIO: &str = "db-disk-full";
+
+/// A loaded scenario with where it came from and the hash of its exact text.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub scenario: Scenario,
+    /// `builtin:outage/db-disk-full.ron` or a file path.
+    pub source: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub hash: String,
+}
+
+pub fn hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where scenarios come from.
+#[derive(Clone, Debug)]
+pub enum Library {
+    Builtin,
+    Dir(PathBuf),
+}
+
+impl Library {
+    /// Every scenario in the library, sorted by path, or every load error.
+    pub fn load_all(&self) -> Result<Vec<Entry>, Vec<LoadError>> {
+        let mut ok = Vec::new();
+        let mut errors = Vec::new();
+        match self {
+            Library::Builtin => {
+                for (path, text) in embedded::FILES {
+                    if path.starts_with("packs/") {
+                        continue;
+                    }
+                    let name = format!("content/{path}");
+                    match scenarios::load_str(&name, text) {
+                        Ok(scenario) => ok.push(Entry {
+                            scenario,
+                            source: format!("builtin:{path}"),
+                            hash: hash(text.as_bytes()),
+                        }),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+            Library::Dir(dir) => {
+                let mut files = Vec::new();
+                ron_files(dir, &mut files);
+                for f in files {
+                    match load_path(&f) {
+                        Ok(entry) => ok.push(entry),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(ok)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Finds a scenario by id, or loads it from a path to a `.ron` file.
+    pub fn find(&self, id_or_path: &str) -> Result<Entry, String> {
+        let path = Path::new(id_or_path);
+        if id_or_path.ends_with(".ron") || path.is_file() {
+            return load_path(path).map_err(|e| e.to_string());
+        }
+        let all = self.load_all().map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?;
+        if let Some(e) = all.iter().find(|e| e.scenario.id == id_or_path) {
+            return Ok(e.clone());
+        }
+        let hint = scenarios::suggest(id_or_path, all.iter().map(|e| e.scenario.id.as_str()))
+            .unwrap_or_else(|| "`gameday list` shows every scenario".into());
+        Err(format!("no scenario `{id_or_path}`; {hint}"))
+    }
+}
+
+/// Loads one scenario file.
+pub fn load_path(path: &Path) -> Result<Entry, LoadError> {
+    let (scenario, bytes) = scenarios::load_file(path)?;
+    Ok(Entry {
+        scenario,
+        source: path.display().to_string(),
+        hash: hash(&bytes),
+    })
+}
+
+/// Every `.ron` file under `dir` (or `dir` itself if it is a file), sorted.
+pub fn ron_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    if dir.is_file() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            ron_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "ron") {
+            out.push(p);
+        }
+    }
+}

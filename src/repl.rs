@@ -1,0 +1,369 @@
+//! The REPL: briefing, prompt, commands journalled as they are accepted, notices between
+//! prompts, and the scorecard at the end. Reads a terminal with line editing, or plain lines
+//! from a pipe or script with the same output.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use engine::{Arg, COMMANDS, Response, Sim, spec};
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::history::DefaultHistory;
+use rustyline::validate::Validator;
+use rustyline::{Context, Editor, Helper};
+use scenarios::Metric;
+
+use crate::help;
+use crate::journal::{self, Writer};
+use crate::library::Entry;
+use crate::render::{self, Style};
+use crate::runner;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Practice,
+    Exam,
+}
+
+impl Mode {
+    fn label(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Exam => "exam",
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch: for journal timestamps and file names only, never the simulation.
+pub fn wall_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Where command lines come from.
+pub enum Input {
+    Terminal(Box<Editor<Completion, DefaultHistory>>, Option<PathBuf>),
+    Lines(Box<dyn BufRead>),
+}
+
+impl Input {
+    pub fn script(path: &Path) -> Result<Input, String> {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format!("cannot read script {}: {e}", path.display()))?;
+        Ok(Input::Lines(Box::new(BufReader::new(file))))
+    }
+
+    /// The terminal with line editing when stdin is one, else plain lines.
+    pub fn stdin() -> Input {
+        if !std::io::stdin().is_terminal() {
+            return Input::Lines(Box::new(BufReader::new(std::io::stdin())));
+        }
+        let Ok(mut editor) = Editor::<Completion, DefaultHistory>::new() else {
+            return Input::Lines(Box::new(BufReader::new(std::io::stdin())));
+        };
+        editor.set_helper(Some(Completion::default()));
+        let history = history_path();
+        if let Some(h) = &history {
+            let _ = editor.load_history(h);
+        }
+        Input::Terminal(Box::new(editor), history)
+    }
+}
+
+/// `GAMEDAY_HISTFILE` (empty disables), else the XDG state directory.
+fn history_path() -> Option<PathBuf> {
+    use etcetera::BaseStrategy;
+    match std::env::var_os("GAMEDAY_HISTFILE") {
+        Some(v) if v.is_empty() => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => {
+            let base = etcetera::choose_base_strategy().ok()?;
+            let dir = base
+                .state_dir()
+                .unwrap_or_else(|| base.data_dir())
+                .join("gameday");
+            std::fs::create_dir_all(&dir).ok()?;
+            Some(dir.join("history"))
+        }
+    }
+}
+
+enum Line {
+    Text(String),
+    Interrupted,
+    End,
+}
+
+impl Input {
+    fn read(&mut self, prompt: &str) -> Line {
+        match self {
+            Input::Terminal(editor, _) => match editor.readline(prompt) {
+                Ok(line) => {
+                    if !line.trim().is_empty() {
+                        let _ = editor.add_history_entry(line.as_str());
+                    }
+                    Line::Text(line)
+                }
+                Err(ReadlineError::Interrupted) => Line::Interrupted,
+                Err(_) => Line::End,
+            },
+            Input::Lines(reader) => {
+                let mut buf = Vec::new();
+                match reader.read_until(b'\n', &mut buf) {
+                    Ok(0) | Err(_) => Line::End,
+                    Ok(_) => {
+                        let text = String::from_utf8_lossy(&buf)
+                            .trim_end_matches(['\n', '\r'])
+                            .to_owned();
+                        // Echo, so a scripted session's output reads like a transcript.
+                        println!("{prompt}{text}");
+                        Line::Text(text)
+                    }
+                }
+            }
+        }
+    }
+
+    fn interactive(&self) -> bool {
+        matches!(self, Input::Terminal(..))
+    }
+
+    fn set_names(&mut self, names: Vec<String>) {
+        if let Input::Terminal(editor, _) = self
+            && let Some(h) = editor.helper_mut()
+        {
+            *h.names.borrow_mut() = names;
+        }
+    }
+
+    fn save_history(&mut self) {
+        if let Input::Terminal(editor, Some(path)) = self {
+            let _ = editor.save_history(path);
+        }
+    }
+}
+
+/// The longest command line accepted; anything longer is refused, not truncated.
+pub const MAX_LINE: usize = 4_096;
+
+pub fn play(
+    entry: &Entry,
+    seed: u64,
+    mode: Mode,
+    mut input: Input,
+    journal_path: &Path,
+    style: Style,
+) -> Result<(), String> {
+    let scenario = &entry.scenario;
+    let mut journal = Writer::create(
+        journal_path,
+        &journal::Header {
+            gameday_journal: journal::FORMAT,
+            scenario: scenario.id.clone(),
+            scenario_hash: entry.hash.clone(),
+            source: entry.source.clone(),
+            seed,
+            engine: engine::ENGINE_VERSION.into(),
+            mode: mode.label().into(),
+            sum: String::new(),
+        },
+    )?;
+    let mut sim = Sim::new(scenario, seed);
+    print!("{}", banner(entry, seed, mode, journal_path));
+    let mut leaving = false;
+    while !sim.is_over() {
+        input.set_names(sim.names());
+        let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
+        let text = match input.read(&prompt) {
+            Line::Text(t) => t,
+            Line::Interrupted => {
+                println!("^C (type `quit` to leave)");
+                continue;
+            }
+            Line::End => {
+                if input.interactive() && !confirm_leave(&mut input) {
+                    continue;
+                }
+                leaving = true;
+                break;
+            }
+        };
+        let line = text.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.len() > MAX_LINE {
+            println!(
+                "error: that line is {} bytes; commands are at most {MAX_LINE}",
+                line.len()
+            );
+            continue;
+        }
+        let (head, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        match head {
+            "help" | "?" => {
+                if rest.trim().is_empty() {
+                    print!("{}", help::overview());
+                } else {
+                    print!("{}", help::command(rest.trim()));
+                }
+                continue;
+            }
+            "quit" | "exit" => {
+                if !input.interactive() || confirm_leave(&mut input) {
+                    leaving = true;
+                    break;
+                }
+                continue;
+            }
+            "hint" if mode == Mode::Exam => {
+                println!("error: hints are off in exam mode");
+                continue;
+            }
+            _ => {}
+        }
+        let at = sim.now();
+        match sim.execute(line) {
+            Ok(response) => {
+                // Journalled and synced before the result is shown: an acknowledged command survives a crash.
+                journal.append(at.ms(), line, wall_ms())?;
+                print!("{}", render::response(&response, &scenario.start, style));
+                for notice in sim.take_notices() {
+                    println!("{}", render::notice(&notice, &scenario.start, style));
+                }
+                if matches!(response, Response::Resolved) {
+                    break;
+                }
+            }
+            Err(e) => println!("error: {e}"),
+        }
+        let _ = std::io::stdout().flush();
+    }
+    input.save_history();
+    if leaving && !sim.is_over() {
+        println!(
+            "\nLeft at {} without resolving. The session is saved in {}\nGrade it as it stands with `gameday grade {}`.",
+            sim.clock(),
+            journal_path.display(),
+            journal_path.display()
+        );
+        return Ok(());
+    }
+    if !sim.resolved() {
+        println!(
+            "\nTime is up: the scenario's {} have passed.",
+            scenario.time_limit
+        );
+    }
+    let card = runner::grade(scenario, seed, &mut sim)?;
+    println!();
+    print!("{}", render::scorecard(&card, scenario, style));
+    println!(
+        "\nJournal: {} (regrade any time with `gameday grade {}`)",
+        journal_path.display(),
+        journal_path.display()
+    );
+    Ok(())
+}
+
+fn confirm_leave(input: &mut Input) -> bool {
+    matches!(input.read("The incident is not resolved. Leave anyway? Your commands are saved. [y/N] "), Line::Text(t) if t.trim().eq_ignore_ascii_case("y") || t.trim().eq_ignore_ascii_case("yes"))
+}
+
+fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {
+    let s = &entry.scenario;
+    let hints = match mode {
+        Mode::Practice => format!(
+            "practice mode, {} hints available (each costs points)",
+            s.hints.len()
+        ),
+        Mode::Exam => "exam mode, no hints".into(),
+    };
+    format!(
+        "gameday: {}\n{} | {} | {} | {hints} | seed {seed}\nTime limit: {} of simulated time. Journal: {}\n\n{}\n\n\
+         Type `help` for commands. The clock moves only when you act: looking costs about 20 s,\n\
+         acting 30 s, a status note 1 min; `wait 5m` lets time pass. `resolve` when you are done.\n\n",
+        s.title,
+        s.id,
+        s.kind.label(),
+        s.level.label(),
+        s.time_limit,
+        journal.display(),
+        s.briefing.trim()
+    )
+}
+
+/// Tab completion of commands, entity names and metrics; a dimmed usage hint while typing.
+#[derive(Default)]
+pub struct Completion {
+    names: Rc<RefCell<Vec<String>>>,
+}
+
+impl Completer for Completion {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let before = &line[..pos];
+        let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let word = &before[start..];
+        let index = before[..start].split_whitespace().count();
+        let candidates: Vec<String> = if index == 0 {
+            COMMANDS
+                .iter()
+                .map(|c| c.name.to_owned())
+                .chain(["help".into(), "quit".into()])
+                .collect()
+        } else {
+            let head = before.split_whitespace().next().unwrap_or("");
+            match spec(head).and_then(|c| c.args.get(index - 1)) {
+                Some(Arg::Host | Arg::Service | Arg::Target) => self.names.borrow().clone(),
+                Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
+                _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let pairs = candidates
+            .into_iter()
+            .filter(|c| c.starts_with(word))
+            .map(|c| Pair {
+                display: c.clone(),
+                replacement: c,
+            })
+            .collect();
+        Ok((start, pairs))
+    }
+}
+
+impl Hinter for Completion {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
+        if pos < line.len() {
+            return None;
+        }
+        let head = line.strip_suffix(' ')?;
+        let c = spec(head.trim())?;
+        let rest = c.usage.split_once(' ')?.1;
+        Some(rest.to_owned())
+    }
+}
+
+impl Highlighter for Completion {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+    }
+}
+
+impl Validator for Completion {}
+impl Helper for Completion {}
