@@ -40,6 +40,10 @@ impl Mode {
 }
 
 /// Milliseconds since the Unix epoch: for journal timestamps and file names only, never the simulation.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "journal timestamps are informative and never graded"
+)]
 pub fn wall_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

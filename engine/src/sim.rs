@@ -156,7 +156,7 @@ impl Sim {
                     Query::Status | Query::Top | Query::Alerts => Vec::new(),
                 };
                 (
-                    Response::View(view),
+                    Response::View(Box::new(view)),
                     CommandClass::Observe,
                     targets,
                     None,

@@ -149,7 +149,7 @@ pub struct PingView {
 /// What an accepted command did, for the caller to show.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Response {
-    View(View),
+    View(Box<View>),
     /// An action was accepted: what will happen, in words.
     Done(String),
     Waited {

@@ -294,7 +294,7 @@ fn links(c: &mut Check) {
         };
         if !pairs.insert(key) {
             c.error(
-                format!("{p}"),
+                p.clone(),
                 format!(
                     "a link between `{}` and `{}` is declared twice",
                     link.from, link.to

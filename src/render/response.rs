@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn response_delegates_views() {
-        let out = plain(&Response::View(engine::View::Alerts(vec![])));
+        let out = plain(&Response::View(Box::new(engine::View::Alerts(vec![]))));
         assert_eq!(out, "no alert rules configured\n");
     }
 }

@@ -4,7 +4,7 @@
 //! Callers see their callees as they were in the previous tick (a one-tick lag, exact enough at
 //! ticks far shorter than any incident), so one pass in caller-first order settles a tick.
 
-use bevy_ecs::prelude::{Entity, Query, Res, ResMut};
+use bevy_ecs::prelude::{Entity, Local, Query, Res, ResMut};
 use scenarios::ServiceKind;
 
 use crate::components::{
@@ -103,45 +103,77 @@ pub fn endpoints(
     }
 }
 
+/// How a service looks to callers this tick: its last results and, for each caller zone, the share
+/// of its endpoints reachable with their mean one-way latency and loss.
+struct Callee {
+    ok: f64,
+    mean_ms: f64,
+    p99_ms: f64,
+    by_zone: Vec<(f64, f64, f64)>,
+}
+
+fn callee_view(
+    spec: &ServiceSpec,
+    state: &ServiceState,
+    load: &ServiceLoad,
+    hosts: &HostQuery,
+    net: &Network,
+) -> Callee {
+    let targets = endpoints(spec, state, |e| serving(hosts, e), |e| usable(hosts, e));
+    let zones = net.zones.len();
+    let mut count = vec![0.0; zones];
+    for &t in &targets {
+        if let Ok((tspec, ..)) = hosts.get(t) {
+            count[tspec.zone] += 1.0;
+        }
+    }
+    let n = targets.len().max(1) as f64;
+    let by_zone = (0..zones)
+        .map(|from| {
+            let (mut reach, mut lat, mut loss) = (0.0, 0.0, 0.0);
+            for (to, &c) in count.iter().enumerate() {
+                if c > 0.0
+                    && let Some((l, p)) = net.between(from, to)
+                {
+                    reach += c;
+                    lat += c * l;
+                    loss += c * p;
+                }
+            }
+            if reach > 0.0 {
+                (reach / n, lat / reach, loss / reach)
+            } else {
+                (0.0, 0.0, 0.0)
+            }
+        })
+        .collect();
+    Callee {
+        ok: load.ok,
+        mean_ms: load.mean_ms,
+        p99_ms: load.p99_ms,
+        by_zone,
+    }
+}
+
 /// Downstream effect on one request of `spec`'s instance in `zone`: (success share, mean ms, p99 extra ms).
 fn downstream(
     spec: &ServiceSpec,
     zone: usize,
-    services: &ServiceQuery,
-    hosts: &HostQuery,
-    net: &Network,
+    callees: &[Option<Callee>],
+    order: impl Fn(Entity) -> Option<usize>,
 ) -> (f64, f64, f64) {
     let (mut ok, mut mean, mut p99) = (1.0, 0.0, 0.0);
     for &(callee, k) in &spec.calls {
-        let Ok((cspec, cstate, cload)) = services.get(callee) else {
+        let Some(c) = order(callee).and_then(|i| callees[i].as_ref()) else {
             continue;
         };
-        let targets = endpoints(cspec, cstate, |e| serving(hosts, e), |e| usable(hosts, e));
-        let (mut reach, mut lat, mut loss) = (0.0, 0.0, 0.0);
-        for &t in &targets {
-            let Ok((tspec, ..)) = hosts.get(t) else {
-                continue;
-            };
-            if let Some((l, p)) = net.between(zone, tspec.zone) {
-                reach += 1.0;
-                lat += l;
-                loss += p;
-            }
-        }
-        let n = targets.len().max(1) as f64;
-        let r = reach / n;
-        let (one_way, loss) = if reach > 0.0 {
-            (lat / reach, loss / reach)
-        } else {
-            (0.0, 0.0)
-        };
+        let (r, one_way, loss) = c.by_zone[zone];
         let (loss_ms, loss_fail) = loss_effect(loss);
-        let call_ok = r * cload.ok * (1.0 - loss_fail);
-        let call_mean =
-            r * (cload.mean_ms + 2.0 * one_way + loss_ms) + (1.0 - r) * CONNECT_TIMEOUT_MS;
+        let call_ok = r * c.ok * (1.0 - loss_fail);
+        let call_mean = r * (c.mean_ms + 2.0 * one_way + loss_ms) + (1.0 - r) * CONNECT_TIMEOUT_MS;
         ok *= crate::math::powf(call_ok.clamp(0.0, 1.0), k);
         mean += k * call_mean;
-        p99 += k * call_mean + k.sqrt() * (cload.p99_ms - cload.mean_ms).max(0.0);
+        p99 += k * call_mean + k.sqrt() * (c.p99_ms - c.mean_ms).max(0.0);
     }
     (ok, mean, p99)
 }
@@ -169,6 +201,7 @@ pub fn route_traffic(
     mut ledger: ResMut<Ledger>,
     mut hosts: HostQuery,
     mut services: ServiceQuery,
+    mut marked: Local<Vec<bool>>,
 ) {
     let traffic = &scenario.0.traffic;
     let mut rate = demand::rate(traffic, clock.start_minute, clock.now);
@@ -180,6 +213,18 @@ pub fn route_traffic(
     if let Ok((spec, ..)) = services.get(entry) {
         inbound[spec.order] = rate;
     }
+    // Callers see callees as they were at the end of the last tick.
+    let mut callees: Vec<Option<Callee>> = (0..names.services.len()).map(|_| None).collect();
+    let mut orders: Vec<(Entity, usize)> = Vec::with_capacity(names.services.len());
+    for &se in &names.services {
+        if let Ok((spec, state, load)) = services.get(se) {
+            callees[spec.order] = Some(callee_view(spec, state, load, &hosts, &net));
+            orders.push((se, spec.order));
+        }
+    }
+    let order = |e: Entity| orders.iter().find(|(x, _)| *x == e).map(|(_, o)| *o);
+    marked.clear();
+    marked.resize(names.hosts.len(), false);
     for &se in &names.topo {
         let Ok((spec, state, _)) = services.get(se) else {
             continue;
@@ -198,6 +243,7 @@ pub fn route_traffic(
                 continue;
             };
             let Some(inst) = inst else { continue };
+            marked[hspec.order] = true;
             let up = hst.power == Power::Up && inst.proc == Proc::Running;
             let rogue = hst.rogue_cores();
             let mut load = Load {
@@ -206,8 +252,7 @@ pub fn route_traffic(
             };
             if up {
                 let version = &state.versions[inst.version.min(state.versions.len() - 1)];
-                let (down_ok, down_mean, down_p99) =
-                    downstream(spec, hspec.zone, &services, &hosts, &net);
+                let (down_ok, down_mean, down_p99) = downstream(spec, hspec.zone, &callees, order);
                 let mem = (inst.memory_mb + OS_RESERVED_MB) / hspec.memory_mb;
                 let cpu_ms = spec.ms_per_request * version.cpu_factor * swap_factor(mem);
                 let avail = (hspec.cores - rogue).max(0.05);
@@ -254,10 +299,11 @@ pub fn route_traffic(
         }
         // Members not receiving traffic (drained, out of the pool, replicas) still report CPU.
         for &m in &state.members {
-            if targets.contains(&m) {
-                continue;
-            }
             if let Ok((hspec, hst, _, mut l)) = hosts.get_mut(m) {
+                if marked[hspec.order] {
+                    marked[hspec.order] = false;
+                    continue;
+                }
                 *l = Load {
                     cpu: (hst.rogue_cores() / hspec.cores).min(1.0),
                     fail: 0.0,

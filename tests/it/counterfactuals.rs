@@ -1,0 +1,148 @@
+//! The shipped scenarios discriminate: on every seed swept, the reference solution scores high,
+//! doing nothing scores low, and the gap between them is wide. Uses the library crates directly,
+//! the way `gameday` grades its counterfactuals.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use engine::{CommandClass, RunRecord, Sim};
+use scenarios::{Dur, Scenario};
+
+use crate::support::{OK_FIXTURES, ROOT, Scratch, printed_total, ron_files};
+
+const SEEDS: std::ops::RangeInclusive<u64> = 1..=5;
+
+/// Runs the reference solution to the time limit, each step at its time.
+fn reference(scenario: &Scenario, seed: u64) -> Sim {
+    let mut sim = Sim::new(scenario, seed);
+    for (i, step) in scenario.reference.iter().enumerate() {
+        if sim.is_over() {
+            break;
+        }
+        if sim.now() < step.at {
+            sim.advance(Dur(step.at.ms() - sim.now().ms()));
+        }
+        if sim.is_over() {
+            break;
+        }
+        if let Err(e) = sim.execute(&step.command) {
+            panic!(
+                "{} seed {seed}: reference step {} `{}` refused: {e}",
+                scenario.id,
+                i + 1,
+                step.command
+            );
+        }
+    }
+    sim.finish();
+    sim
+}
+
+/// Nobody at the keyboard until the time limit.
+fn nothing(scenario: &Scenario, seed: u64) -> Sim {
+    let mut sim = Sim::new(scenario, seed);
+    sim.finish();
+    sim
+}
+
+fn acted_on(record: &RunRecord) -> BTreeSet<String> {
+    record
+        .commands
+        .iter()
+        .filter(|c| c.class == CommandClass::Act)
+        .flat_map(|c| c.targets.iter().cloned())
+        .collect()
+}
+
+fn load(path: &Path) -> Scenario {
+    scenarios::load_file(path)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
+}
+
+#[test]
+fn reference_beats_doing_nothing_on_every_seed() {
+    let files = ron_files(&Path::new(ROOT).join("content"));
+    assert!(!files.is_empty(), "content/ has scenarios");
+    let rows: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .iter()
+            .map(|file| {
+                scope.spawn(move || {
+                    let scenario = load(file);
+                    SEEDS
+                        .map(|seed| {
+                            let best = reference(&scenario, seed).record();
+                            let targets = acted_on(&best);
+                            let best = grader::grade(&scenario, &best, &targets).total;
+                            let worst = nothing(&scenario, seed).record();
+                            let worst = grader::grade(&scenario, &worst, &targets).total;
+                            (scenario.id.clone(), seed, best, worst)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("no panic"))
+            .filter(|(_, _, best, worst)| *best < 85.0 || *worst > 40.0 || best - worst < 45.0)
+            .map(|(id, seed, best, worst)| {
+                format!("{id} seed {seed}: reference {best}, nothing {worst}")
+            })
+            .collect()
+    });
+    assert!(
+        rows.is_empty(),
+        "want reference >= 85, nothing <= 40 and a gap of at least 45:\n{}",
+        rows.join("\n")
+    );
+}
+
+/// The reference as a candidate would type it: a `wait` up to each step's time, then the step.
+fn typed_reference(scenario: &Scenario) -> String {
+    let mut sim = Sim::new(scenario, 1);
+    let mut script = String::new();
+    for step in &scenario.reference {
+        if sim.is_over() {
+            break;
+        }
+        if sim.now() < step.at {
+            let wait = format!("wait {}", Dur(step.at.ms() - sim.now().ms()));
+            sim.execute(&wait).expect("wait is accepted");
+            script.push_str(&wait);
+            script.push('\n');
+        }
+        sim.execute(&step.command).expect("reference step accepted");
+        script.push_str(&step.command);
+        script.push('\n');
+    }
+    script
+}
+
+#[test]
+fn reference_typed_at_the_prompt_scores_the_reference_total() {
+    let s = Scratch::new("typed-reference");
+    let shipped = ron_files(&Path::new(ROOT).join("content"));
+    let fixtures = ron_files(&Path::new(ROOT).join(OK_FIXTURES));
+    let cases = shipped
+        .iter()
+        .map(|f| (f, None))
+        .chain(fixtures.iter().map(|f| (f, Some(OK_FIXTURES))));
+    for (file, content) in cases {
+        let scenario = load(file);
+        let journal = s.path(&format!("{}.jsonl", scenario.id));
+        let journal = journal.to_str().expect("UTF-8 path");
+        let folder: Vec<&str> = content.iter().flat_map(|c| ["--content", c]).collect();
+        let play = [&folder[..], &["play", &scenario.id, "--journal", journal]].concat();
+        let out = s.run(&play, typed_reference(&scenario).as_bytes());
+        let played = printed_total(out.ok());
+        let grade = [&folder[..], &["grade", journal, "--json"]].concat();
+        let card: serde_json::Value =
+            serde_json::from_str(s.run(&grade, b"").ok()).expect("JSON scorecard");
+        let reference = card["counterfactual"]["reference"]
+            .as_f64()
+            .expect("a reference total");
+        assert_eq!(played, reference, "{}", scenario.id);
+    }
+}
