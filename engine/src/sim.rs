@@ -2,6 +2,7 @@
 
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
+use bevy_ecs::system::RunSystemOnce;
 use scenarios::{Dur, Scenario, clock_label};
 
 use crate::actions::{self, Applied};
@@ -70,10 +71,18 @@ impl std::fmt::Debug for Sim {
 }
 
 impl Sim {
-    /// Builds the estate and runs the first tick, so every view has data.
+    /// Builds the estate, settles the steady state and runs the first tick, so every view has data.
     pub fn new(scenario: &Scenario, seed: u64) -> Sim {
+        let mut world = build(scenario, seed);
+        // Callers see their callees one tick late; before t = 0 the estate has been running for
+        // ever, so route traffic once per tier of the call graph to reach the steady state.
+        for _ in 0..scenario.topology.services.len() {
+            world
+                .run_system_once(route_traffic)
+                .expect("route_traffic's parameters are all present after build");
+        }
         let mut sim = Sim {
-            world: build(scenario, seed),
+            world,
             schedule: schedule(),
             seed,
         };
