@@ -55,7 +55,8 @@ pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
         .filter(|m| m.requests > 0.0)
         .map(|m| (m, m.good / m.requests))
         .reduce(|a, b| if b.1 < a.1 { b } else { a });
-    if let Some((minute, ratio)) = worst.filter(|(_, ratio)| *ratio < 1.0) {
+    // Only a minute that lost at least one whole request is worth citing.
+    if let Some((minute, ratio)) = worst.filter(|(m, _)| m.requests - m.good >= 0.5) {
         evidence.push(Evidence::new(
             Some(minute.at),
             format!(

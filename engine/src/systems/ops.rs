@@ -33,6 +33,12 @@ pub fn complete_operations(world: &mut World) {
                 );
             }
             Op::RestartInto { host, version } => {
+                // Deploy tooling takes an instance out of its pool before restarting it; health
+                // checks bring it back once it serves.
+                if let Some(mut inst) = world.get_mut::<crate::components::Instance>(host) {
+                    inst.in_pool = false;
+                    inst.passed_checks = 0;
+                }
                 restart_instance(world, host, Some(version));
                 let name = host_name(world, host);
                 world.resource_mut::<Log>().push(
