@@ -13,7 +13,25 @@ use crate::repl::{self, Input, Mode};
 use crate::runner;
 
 pub fn play(library: &Library, args: PlayArgs, style: Style) -> Result<ExitCode, String> {
-    let entry = library.find(args.scenario.as_deref().unwrap_or(DEFAULT_SCENARIO))?;
+    let entry = match (&args.scenario, library) {
+        (Some(id), _) => library.find(id)?,
+        (None, Library::Builtin) => library.find(DEFAULT_SCENARIO)?,
+        (None, Library::Dir(dir)) => library.find(DEFAULT_SCENARIO).map_err(|_| {
+            let ids: Vec<String> = library
+                .load_all()
+                .map(|all| all.into_iter().map(|e| e.scenario.id).collect())
+                .unwrap_or_default();
+            format!(
+                "name a scenario to play from {}: {}",
+                dir.display(),
+                if ids.is_empty() {
+                    "it has none".into()
+                } else {
+                    ids.join(", ")
+                }
+            )
+        })?,
+    };
     let mode = if args.exam {
         Mode::Exam
     } else {
@@ -105,8 +123,8 @@ pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
         render::table(&["id", "kind", "level", "limit", "title"], &rows)
     );
     println!(
-        "\n{} scenarios. Play one with `gameday play <id>`.",
-        items.len()
+        "\n{}. Play one with `gameday play <id>`.",
+        plural(items.len(), "scenario")
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -117,9 +135,17 @@ pub fn grade(library: &Library, path: &Path, json: bool, style: Style) -> Result
         eprintln!("warning: {}: {w}", path.display());
     }
     let h = &read.header;
-    let entry = library
-        .find(&h.scenario)
-        .map_err(|e| format!("cannot find the journal's scenario: {e}"))?;
+    // A session played from a file names that file; otherwise look the id up in the library.
+    let from_file = (!h.source.starts_with("builtin:") && Path::new(&h.source).is_file())
+        .then(|| library::load_path(Path::new(&h.source)).ok())
+        .flatten()
+        .filter(|e| e.hash == h.scenario_hash);
+    let entry = match from_file {
+        Some(e) => e,
+        None => library
+            .find(&h.scenario)
+            .map_err(|e| format!("cannot find the journal's scenario: {e}"))?,
+    };
     if entry.hash != h.scenario_hash {
         return Err(format!(
             "the journal was played on a different version of `{}` (scenario hash {}…, this library has {}…); \
@@ -212,11 +238,19 @@ fn check_one(path: &Path) -> Result<String, String> {
         .to_string());
     }
     Ok(format!(
-        "{}: {} {}, {} faults, {} reference steps",
+        "{}: {} {}, {}, {}",
         s.id,
         s.level.label(),
         s.kind.label(),
-        s.faults.len(),
-        s.reference.len()
+        plural(s.faults.len(), "fault"),
+        plural(s.reference.len(), "reference step")
     ))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -71,8 +71,8 @@ pub fn command(name: &str) -> String {
     }
     let names = COMMANDS.iter().map(|c| c.name).chain(["help", "quit"]);
     match scenarios::suggest(name, names) {
-        Some(s) => format!("no command `{name}`; {s}\n"),
-        None => format!("no command `{name}`; type `help` for the list\n"),
+        Some(s) => format!("error: no command `{name}`; {s}\n"),
+        None => format!("error: no command `{name}`; type `help` for the list\n"),
     }
 }
 

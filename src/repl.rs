@@ -180,6 +180,10 @@ pub fn play(
     )?;
     let mut sim = Sim::new(scenario, seed);
     print!("{}", banner(entry, seed, mode, journal_path));
+    // What is already paging when the candidate sits down.
+    for notice in sim.take_notices() {
+        println!("{}", render::notice(&notice, &scenario.start, style));
+    }
     let mut leaving = false;
     while !sim.is_over() {
         input.set_names(sim.names());

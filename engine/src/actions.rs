@@ -196,9 +196,13 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
             if let Some(mut i) = world.get_mut::<Instance>(h) {
                 i.proc = Proc::Stopped;
             }
-            world
-                .resource_mut::<Ops>()
-                .schedule(until, Op::HostReady { host: h });
+            world.resource_mut::<Ops>().schedule(
+                until,
+                Op::HostReady {
+                    host: h,
+                    fresh: false,
+                },
+            );
             Ok(Applied {
                 message: format!(
                     "rebooting {host}; it is back in about {boot}, then its service starts"
@@ -414,8 +418,12 @@ fn failover(world: &mut World, service: &str) -> Result<Applied, SimError> {
         crate::demand::rate(&sc.traffic, clock.start_minute, clock.now) * sc.traffic.write_fraction
     }
     .max(world.resource::<Ledger>().write_rps);
-    let lost = (write_rate * lag.secs_f64()).round();
     let at = now(world);
+    // A replica cut off from its primary has missed everything written since.
+    let lag = Dur(lag.ms()
+        + st.replica_behind_since
+            .map_or(0, |since| at.ms() - since.ms()));
+    let lost = (write_rate * lag.secs_f64()).round();
     let replica_name = host_name(world, replica);
     if lost > 0.0 {
         world.resource_mut::<Ledger>().totals.writes_lost += lost;
@@ -541,9 +549,13 @@ fn scale(world: &mut World, service: &str, count: u32) -> Result<Applied, SimErr
                 .expect("service")
                 .members
                 .push(e);
-            world
-                .resource_mut::<Ops>()
-                .schedule(due, Op::HostReady { host: e });
+            world.resource_mut::<Ops>().schedule(
+                due,
+                Op::HostReady {
+                    host: e,
+                    fresh: true,
+                },
+            );
             added.push(name);
         }
         t.extend(added.iter().cloned());

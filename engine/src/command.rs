@@ -434,8 +434,18 @@ fn parse_size(text: &str) -> Result<f64, ParseError> {
     num.parse::<f64>()
         .ok()
         .map(|n| n * scale)
-        .filter(|gb| gb.is_finite() && *gb > 0.0 && *gb <= 1_048_576.0)
+        .filter(|gb| gb.is_finite() && *gb > 0.0)
         .ok_or_else(|| err(format!("`{text}` is not a size; write e.g. +100G or +1T")))
+        .and_then(|gb| {
+            // The largest cloud block volumes are 64 TiB (e.g. EBS io2 Block Express).
+            if gb > 65_536.0 {
+                Err(err(format!(
+                    "`{text}` is more than a volume can grow by: at most +64T"
+                )))
+            } else {
+                Ok(gb)
+            }
+        })
 }
 
 #[cfg(test)]

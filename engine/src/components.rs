@@ -142,6 +142,9 @@ pub struct ServiceState {
     pub current: usize,
     /// The load balancer whose pool this service sits in, if any.
     pub balanced_by: Option<Entity>,
+    /// For databases: since when the replica has been unable to receive the primary's writes
+    /// (partitioned or down while the primary takes writes). Failover then loses all of it.
+    pub replica_behind_since: Option<Dur>,
 }
 
 /// The service as its callers saw it in the last tick.

@@ -208,7 +208,7 @@ pub fn host_row(world: &World, h: Entity) -> HostRow {
         cpu_pct: if up { load.cpu * 100.0 } else { 0.0 },
         mem_pct: (mem / spec.memory_mb * 100.0).min(100.0),
         disk_pct: st.disk_used_gb / st.disk_gb * 100.0,
-        rps: load.lambda * (1.0 - load.fail),
+        rps: load.lambda,
         errors_pct: if load.lambda > 0.0 {
             load.fail * 100.0
         } else {

@@ -111,8 +111,8 @@ pub struct Faults {
 /// An operation in progress that completes at a set time.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
-    /// A new host finished provisioning.
-    HostReady { host: Entity },
+    /// A host finished provisioning (`fresh`) or rebooting.
+    HostReady { host: Entity, fresh: bool },
     /// Restart an instance into a version (a rolling rollback step).
     RestartInto { host: Entity, version: usize },
     /// A replica finished promotion and takes writes.

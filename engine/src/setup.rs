@@ -140,6 +140,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
                 }],
                 current: 0,
                 balanced_by: None,
+                replica_behind_since: None,
             },
         ));
         for m in members {

@@ -42,6 +42,7 @@ pub fn schedule() -> Schedule {
             complete_operations,
             run_processes,
             route_traffic,
+            track_replication,
             check_health,
             account_slo,
             record_metrics,

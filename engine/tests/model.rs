@@ -292,3 +292,16 @@ fn same_seed_and_commands_give_an_identical_record() {
     };
     assert_eq!(run(7), run(7));
 }
+
+#[test]
+fn failover_after_a_partition_loses_everything_since_the_cut() {
+    let mut sim = Sim::new(
+        &estate(r#"(at: "1m", kind: LinkDown(from: "a", to: "b"))"#),
+        1,
+    );
+    sim.advance(Dur::from_mins(6));
+    sim.execute("failover db").unwrap_or_else(|e| panic!("{e}"));
+    // db-2 in zone b has missed 5 min of writes at ~60/s on top of its 10 s of lag.
+    let lost = sim.record().totals.writes_lost;
+    assert!(lost > 15_000.0 && lost < 25_000.0, "{lost}");
+}

@@ -34,24 +34,15 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
                 Some(command.at),
                 format!("{at} `{line}`: harmful — {harm}"),
             ));
-        } else if !command.targets.is_empty()
-            && command
-                .targets
-                .iter()
-                .all(|t| !involved.contains(t.as_str()))
+        } else if let Some(acted_on) = command.targets.first()
+            // The first target is what the command acted on (a host or service); the rest are
+            // what it belongs to, which must not excuse acting on a healthy member.
+            && !involved.contains(acted_on.as_str())
         {
             value += 0.5;
-            let verb = if command.targets.len() == 1 {
-                "was"
-            } else {
-                "were"
-            };
             evidence.push(Evidence::new(
                 Some(command.at),
-                format!(
-                    "{at} `{line}`: needless — {} {verb} not involved in any fault",
-                    command.targets.join(", ")
-                ),
+                format!("{at} `{line}`: needless — {acted_on} was not involved in any fault"),
             ));
         }
     }

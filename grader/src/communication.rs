@@ -22,7 +22,20 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
         })
         .collect();
     let start = run.faults.iter().map(|f| f.at).min().unwrap_or(Dur::ZERO);
-    let end = run.resolved_at.unwrap_or(run.end).max(start);
+    // Stakeholders expect updates until users are served again: declaring the incident resolved
+    // while it still hurts users does not end the need to talk.
+    let last_unhealthy = run
+        .minutes
+        .iter()
+        .filter(|m| !m.healthy)
+        .map(|m| Dur(m.at.ms() + 60_000))
+        .max()
+        .unwrap_or(Dur::ZERO);
+    let end = run
+        .resolved_at
+        .unwrap_or(run.end)
+        .max(last_unhealthy.min(run.end))
+        .max(start);
     let every = rubric.status_every.mins_f64();
 
     let mut updates: Vec<Dur> = notes

@@ -22,7 +22,7 @@ pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
             .commands
             .iter()
             .filter(|c| c.at >= fault.at)
-            .filter(|c| matches!(c.class, CommandClass::Observe | CommandClass::Act))
+            .filter(|c| c.class == CommandClass::Observe)
             .find_map(|c| {
                 let target = c.targets.iter().find(|t| fault.struck.contains(t))?;
                 Some((c, target))
@@ -31,14 +31,10 @@ pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
             Some((command, target)) => {
                 let taken = mins_between(fault.at, command.at);
                 sum += taken;
-                let verb = match command.class {
-                    CommandClass::Act => "acted on",
-                    _ => "looked at",
-                };
                 evidence.push(Evidence::new(
                     Some(command.at),
                     format!(
-                        "you first {verb} {target} at {}, {} after the {} began ({}); target {}",
+                        "you first looked at {target} at {}, {} after the {} began ({}); target {}",
                         input.clock(command.at),
                         minutes(taken),
                         fault.kind,
@@ -57,9 +53,10 @@ pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
                 evidence.push(Evidence::new(
                     Some(fault.at),
                     format!(
-                        "you never looked at {what}, struck by {} at {}; counted as {} (to the end of the run)",
-                        fault.what,
+                        "you never looked at {what} after the {} at {} ({}); counted as {}, to the end of the run",
+                        fault.kind,
                         input.clock(fault.at),
+                        fault.what,
                         minutes(taken)
                     ),
                 ));

@@ -170,10 +170,9 @@ fn undetected_fault_counts_until_run_end() {
     let card = grade_one(Kpi::TimeToDetect, 5.0, 30.0, &run(vec![]));
     assert_eq!(card.kpis[0].value, 46.0);
     assert_eq!(card.kpis[0].score, 0.0);
-    assert!(
-        texts(&card)[0]
-            .starts_with("you never looked at any of db-1, postgres, struck by disk filling")
-    );
+    assert!(texts(&card)[0].starts_with(
+        "you never looked at any of db-1, postgres after the disk filling at 02:14 ("
+    ));
 }
 
 #[test]
@@ -379,4 +378,34 @@ fn compare_places_total_between_nothing_and_reference() {
     );
     compare(&mut card, 80.0, 80.0);
     assert_eq!(card.counterfactual.unwrap().position, None);
+}
+
+#[test]
+fn acting_without_looking_is_not_detection() {
+    let record = run(vec![cmd(15, "restart db-1", CommandClass::Act)]);
+    let card = grade_one(Kpi::TimeToDetect, 5.0, 30.0, &record);
+    assert_eq!(
+        card.kpis[0].value, 46.0,
+        "a blind action is a guess, not a detection"
+    );
+}
+
+#[test]
+fn acting_on_a_healthy_member_of_an_involved_service_is_needless() {
+    let mut restart = cmd(20, "restart app-2", CommandClass::Act);
+    // The engine lists what was acted on first, then what it belongs to.
+    restart.targets = vec!["app-2".into(), "postgres".into()];
+    let card = grade_one(Kpi::ChangeSafety, 0.0, 3.0, &run(vec![restart]));
+    assert_eq!(card.kpis[0].value, 0.5);
+    assert!(texts(&card)[0].contains("needless — app-2 was not involved"));
+}
+
+#[test]
+fn resolving_while_users_still_suffer_does_not_end_the_need_for_updates() {
+    let mut record = run(vec![cmd(14, "resolve", CommandClass::Resolve)]);
+    record.resolved_at = Some(Dur::from_mins(14));
+    record.minutes = minutes(60, &(20..60).collect::<Vec<_>>());
+    let card = grade_one(Kpi::Communication, 0.0, 60.0, &record);
+    // Silent from 02:14 to the end of the run (46 min) against a 15 min cadence, and no root cause.
+    assert_eq!(card.kpis[0].value, 31.0 + 30.0);
 }

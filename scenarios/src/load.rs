@@ -107,7 +107,7 @@ fn parse_diagnostic(e: &ron::error::SpannedError) -> Diagnostic {
 /// Plain-words advice for the parse errors authors meet most.
 fn parse_help(message: &str) -> Option<String> {
     if message.contains("Unexpected missing field") || message.contains("missing field") {
-        Some("add the missing field (README.md, \"Writing a scenario\", lists them)".into())
+        Some("add the missing field (docs/scenario-format.md lists every field)".into())
     } else if message.contains("Unexpected field") || message.contains("unknown field") {
         Some("remove the field or correct its spelling; the allowed names are listed above".into())
     } else if message.contains("variant") {

@@ -423,7 +423,7 @@ pub enum Metric {
     Memory,
     /// Disk used, percent.
     Disk,
-    /// Requests per second handled.
+    /// Requests per second arriving (served or failed; see `errors`).
     Rps,
     /// Failed requests, percent.
     Errors,

@@ -13,7 +13,7 @@ use crate::support::{OK_FIXTURES, ROOT, Scratch, printed_total, ron_files};
 const SEEDS: std::ops::RangeInclusive<u64> = 1..=5;
 
 /// Runs the reference solution to the time limit, each step at its time.
-fn reference(scenario: &Scenario, seed: u64) -> Sim {
+pub fn reference(scenario: &Scenario, seed: u64) -> Sim {
     let mut sim = Sim::new(scenario, seed);
     for (i, step) in scenario.reference.iter().enumerate() {
         if sim.is_over() {

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use crate::support::{Scratch, journal_lines, printed_total};
+use crate::counterfactuals::reference;
+use crate::support::{ROOT, Scratch, journal_lines, printed_total, ron_files};
 
 /// A middling app-memory-leak session: it restarts the first host to fill up, then rolls back.
 const LEAK_SCRIPT: &str = r#"status
@@ -76,7 +77,7 @@ fn same_seed_and_commands_in_two_processes_give_the_same_run() {
     }
     assert_eq!(
         a.1.len(),
-        1 + 12,
+        1 + PARTITION_SCRIPT.lines().count(),
         "every command of the script was accepted"
     );
 }
@@ -112,4 +113,19 @@ fn another_seed_changes_the_traffic() {
             .to_owned()
     };
     assert_ne!(status("1"), status("2"));
+}
+
+#[test]
+fn same_seed_gives_an_identical_run_record() {
+    for file in ron_files(&std::path::Path::new(ROOT).join("content")) {
+        let (scenario, _) = scenarios::load_file(&file).unwrap_or_else(|e| panic!("{e}"));
+        let first = reference(&scenario, 7).record();
+        let second = reference(&scenario, 7).record();
+        assert!(
+            first == second,
+            "{}: two runs of seed 7 differ",
+            scenario.id
+        );
+        assert!(!first.events.is_empty() && !first.minutes.is_empty());
+    }
 }

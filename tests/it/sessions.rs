@@ -1,9 +1,9 @@
 //! Whole scripted sessions of each shipped scenario, snapshotted from the briefing to the
 //! scorecard: every screen a candidate would read, as they would read it.
 
-use crate::support::{OK_FIXTURES, Scratch};
+use crate::support::{OK_FIXTURES, Scratch, printed_total};
 
-/// Plays `script` on `scenario` and returns the whole stdout with the scratch path redacted.
+/// Plays `script` (`gameday play PLAY_ARGS`) and returns the whole stdout with the scratch path redacted.
 fn transcript(name: &str, play_args: &[&str], script: &str) -> String {
     let s = Scratch::new(name);
     let (out, journal) = s.play("session.jsonl", play_args, script);
@@ -39,6 +39,7 @@ resolve
 #[test]
 fn db_disk_full_careful_session_scores_near_the_reference() {
     let out = transcript("db-careful", &["db-disk-full"], DB_DISK_FULL_CAREFUL);
+    assert!(printed_total(&out) >= 90.0, "{out}");
     assert_snap!("db_disk_full_careful_session", out);
 }
 
@@ -72,6 +73,7 @@ fn app_memory_leak_rollback_session_scores_near_the_reference() {
         &["app-memory-leak", "--seed", "3"],
         APP_MEMORY_LEAK_ROLLBACK,
     );
+    assert!(printed_total(&out) >= 90.0, "{out}");
     assert_snap!("app_memory_leak_rollback_session", out);
 }
 
@@ -105,7 +107,32 @@ fn zone_link_down_poor_session_shows_penalties() {
     );
     assert!(out.contains("error: hints are off in exam mode"));
     assert!(out.contains("harmful"), "the failover is judged harmful");
+    assert!(printed_total(&out) < 50.0, "{out}");
     assert_snap!("zone_link_down_poor_session", out);
+}
+
+/// Reaches for the big levers at once: restarts a healthy app host and fails the database over
+/// to a replica 30 s behind, then never finds the writer.
+const DB_DISK_FULL_RASH: &str = r#"alerts
+restart app-2
+failover db
+status
+wait 10m
+note "Failed the database over to db-2 because db-1 was paging."
+resolve
+"#;
+
+#[test]
+fn db_disk_full_needless_restart_and_lossy_failover_are_penalised() {
+    let out = transcript(
+        "db-rash",
+        &["db-disk-full", "--seed", "2"],
+        DB_DISK_FULL_RASH,
+    );
+    assert!(out.contains("`restart app-2`: needless"), "{out}");
+    assert!(out.contains("`failover db`: harmful"), "{out}");
+    assert!(printed_total(&out) < 70.0, "{out}");
+    assert_snap!("db_disk_full_rash_session", out);
 }
 
 /// A session of the small fixture scenario, loaded from a content folder instead of the library.

@@ -32,11 +32,12 @@ pub fn check_health(
         if now.ms() % hc.interval.ms().max(1) >= clock.tick.ms() {
             continue;
         }
-        let Some(lb_zone) = lb_state
+        // Checks run from the load balancer's first host, which also logs the verdicts.
+        let Some((lb_zone, lb_host)) = lb_state
             .members
             .first()
             .and_then(|&m| hosts.get(m).ok())
-            .map(|h| h.0.zone)
+            .map(|h| (h.0.zone, h.0.name.clone()))
         else {
             continue;
         };
@@ -68,7 +69,7 @@ pub fn check_health(
                     inst.in_pool = true;
                     log.push(
                         now,
-                        &spec.name,
+                        &lb_host,
                         Severity::Info,
                         format!(
                             "{}: backend {} is UP ({RISE} checks passed)",
@@ -83,7 +84,7 @@ pub fn check_health(
                     inst.in_pool = false;
                     log.push(
                         now,
-                        &spec.name,
+                        &lb_host,
                         Severity::Warn,
                         format!(
                             "{}: backend {} is DOWN ({} checks failed)",

@@ -7,6 +7,7 @@ mod health;
 mod metrics;
 mod ops;
 pub(crate) mod processes;
+mod replication;
 mod slo;
 mod traffic;
 
@@ -17,5 +18,6 @@ pub use health::check_health;
 pub use metrics::record_metrics;
 pub use ops::complete_operations;
 pub use processes::run_processes;
+pub use replication::track_replication;
 pub use slo::account_slo;
 pub use traffic::route_traffic;

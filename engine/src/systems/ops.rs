@@ -19,7 +19,7 @@ pub fn complete_operations(world: &mut World) {
             }
         };
         match op {
-            Op::HostReady { host } => {
+            Op::HostReady { host, fresh } => {
                 if let Some(mut st) = world.get_mut::<HostState>(host) {
                     st.power = Power::Up;
                 }
@@ -29,7 +29,11 @@ pub fn complete_operations(world: &mut World) {
                     at,
                     &name,
                     Severity::Info,
-                    format!("{name} is provisioned; its service is starting"),
+                    if fresh {
+                        format!("{name} is provisioned; its service is starting")
+                    } else {
+                        format!("{name} is back up after its reboot; its service is starting")
+                    },
                 );
             }
             Op::RestartInto { host, version } => {
