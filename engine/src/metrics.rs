@@ -31,10 +31,20 @@ impl Tier {
         }
     }
 
-    fn push(&mut self, at: Dur, value: f64) {
+    /// Adds a sample; returns the mean of the bucket it closed, if it closed one.
+    fn push(&mut self, at: Dur, value: f64) -> Option<(Dur, f64)> {
+        // Most pushes land in the bucket in progress: no division needed.
+        if self.n > 0 && at.ms() < (self.current + 1) * self.bucket_ms {
+            self.sum += value;
+            self.n += 1;
+            return None;
+        }
         let bucket = at.ms() / self.bucket_ms;
+        let mut closed = None;
         if bucket != self.current && self.n > 0 {
-            self.points.push_back((self.sum / self.n as f64) as f32);
+            let mean = self.sum / self.n as f64;
+            closed = Some((Dur(self.current * self.bucket_ms), mean));
+            self.points.push_back(mean as f32);
             if self.points.len() > self.cap {
                 self.points.pop_front();
             }
@@ -45,6 +55,7 @@ impl Tier {
         self.current = bucket;
         self.sum += value;
         self.n += 1;
+        closed
     }
 
     /// Points (bucket start, mean) covering the last `span`, oldest first, including the bucket in progress.
@@ -96,10 +107,16 @@ impl Series {
         }
     }
 
+    /// Records a sample. Only the finest tier sees every sample; each coarser tier is fed the
+    /// mean of every finished bucket below it, which is the same average because every fine
+    /// bucket holds the same number of ticks.
     pub fn push(&mut self, at: Dur, value: f64) {
         self.latest = value;
-        for tier in &mut self.tiers {
-            tier.push(at, value);
+        let [fine, mid, coarse] = &mut self.tiers;
+        if let Some((t, mean)) = fine.push(at, value)
+            && let Some((t, mean)) = mid.push(t, mean)
+        {
+            coarse.push(t, mean);
         }
     }
 
@@ -121,13 +138,13 @@ impl Series {
 /// The seven standard metrics of one host or service.
 #[derive(Clone, Debug)]
 pub struct MetricSet {
-    series: Vec<Series>,
+    series: [Series; 7],
 }
 
 impl MetricSet {
     pub fn new(tick: Dur) -> MetricSet {
         MetricSet {
-            series: Metric::ALL.iter().map(|_| Series::new(tick)).collect(),
+            series: std::array::from_fn(|_| Series::new(tick)),
         }
     }
 

@@ -257,13 +257,20 @@ pub fn route_traffic(
                 let cpu_ms = spec.ms_per_request * version.cpu_factor * swap_factor(mem);
                 let avail = (hspec.cores - rogue).max(0.05);
                 let threads = spec.workers.unwrap_or(hspec.cores as u32).max(1);
-                let by_threads = mmc(threads, per, cpu_ms + down_mean);
+                // Two limits: worker threads held for the whole request (CPU and downstream
+                // waits), and cores for the CPU work alone. The busier one is the bottleneck and
+                // sets the queueing; utilisation λ/(cμ) picks it without solving both.
+                let thread_ms = cpu_ms + down_mean;
                 let cpu_servers = avail.floor().max(1.0);
-                let by_cpu = mmc(cpu_servers as u32, per, cpu_ms * cpu_servers / avail);
-                let (q, mean, p99) = if by_cpu.rho > by_threads.rho {
-                    (by_cpu, by_cpu.mean_ms + down_mean, by_cpu.p99_ms + down_p99)
+                let core_ms = cpu_ms * cpu_servers / avail;
+                let thread_rho = per * thread_ms / (1_000.0 * threads as f64);
+                let cpu_rho = per * core_ms / (1_000.0 * cpu_servers);
+                let (q, mean, p99) = if cpu_rho > thread_rho {
+                    let q = mmc(cpu_servers as u32, per, core_ms);
+                    (q, q.mean_ms + down_mean, q.p99_ms + down_p99)
                 } else {
-                    (by_threads, by_threads.mean_ms, by_threads.p99_ms)
+                    let q = mmc(threads, per, thread_ms);
+                    (q, q.mean_ms, q.p99_ms)
                 };
                 let conns = per * mean / 1_000.0;
                 let reject = if conns > spec.max_connections as f64 {
