@@ -75,13 +75,7 @@ struct ListItem<'a> {
 }
 
 pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
-    let entries = library.load_all().map_err(|errors| {
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-    })?;
+    let entries = library.load_all_or_report()?;
     let mut items: Vec<ListItem> = entries
         .iter()
         .map(|e| ListItem {
@@ -219,14 +213,14 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
 fn check_one(path: &Path) -> Result<String, String> {
     let entry = library::load_path(path).map_err(|e| e.to_string())?;
     let s = &entry.scenario;
-    if let Err(e) = runner::reference(s, 1) {
+    if let Err(e) = engine::run_reference(s, 1) {
         let source = std::fs::read_to_string(path).unwrap_or_default();
         let mut d = vec![scenarios::Diagnostic::at(
             format!("reference[{}].command", e.index),
             format!(
                 "reference step {} is refused by the engine: {}",
                 e.index + 1,
-                e.message
+                e.error
             ),
         )];
         scenarios::locate_all(&source, &mut d);

@@ -77,19 +77,24 @@ impl Library {
         }
     }
 
+    /// Like [`Library::load_all`], with every load error rendered into one message.
+    pub fn load_all_or_report(&self) -> Result<Vec<Entry>, String> {
+        self.load_all().map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
     /// Finds a scenario by id, or loads it from a path to a `.ron` file.
     pub fn find(&self, id_or_path: &str) -> Result<Entry, String> {
         let path = Path::new(id_or_path);
         if id_or_path.ends_with(".ron") || path.is_file() {
             return load_path(path).map_err(|e| e.to_string());
         }
-        let all = self.load_all().map_err(|errors| {
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })?;
+        let all = self.load_all_or_report()?;
         if let Some(e) = all.iter().find(|e| e.scenario.id == id_or_path) {
             return Ok(e.clone());
         }

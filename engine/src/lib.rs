@@ -14,6 +14,7 @@ mod observe;
 pub mod queueing;
 mod record;
 mod resources;
+mod runs;
 mod setup;
 mod sim;
 mod systems;
@@ -26,6 +27,7 @@ pub use command::{
     Action, Arg, COMMANDS, Command, CommandSpec, ParseError, Query, parse, spec, words,
 };
 pub use record::*;
+pub use runs::{StepError, run_nothing, run_reference};
 pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};
 pub use views::*;
 

@@ -57,3 +57,13 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
     }
     Measured { value, evidence }
 }
+
+/// Everything the reference solution's actions touched: acting on any of it is never "needless".
+pub fn reference_targets(reference: &engine::RunRecord) -> std::collections::BTreeSet<String> {
+    reference
+        .commands
+        .iter()
+        .filter(|c| c.class == engine::CommandClass::Act)
+        .flat_map(|c| c.targets.iter().cloned())
+        .collect()
+}

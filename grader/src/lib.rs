@@ -19,6 +19,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
+pub use change_safety::reference_targets;
 pub use compare::compare;
 pub use grade::grade;
 pub use scorecard::{Counterfactual, Evidence, HintUse, KpiScore, Scorecard};

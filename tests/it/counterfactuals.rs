@@ -2,56 +2,26 @@
 //! doing nothing scores low, and the gap between them is wide. Uses the library crates directly,
 //! the way `gameday` grades its counterfactuals.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use engine::{CommandClass, RunRecord, Sim};
+use engine::Sim;
 use scenarios::{Dur, Scenario};
 
 use crate::support::{OK_FIXTURES, ROOT, Scratch, printed_total, ron_files};
 
 const SEEDS: std::ops::RangeInclusive<u64> = 1..=5;
 
-/// Runs the reference solution to the time limit, each step at its time.
+/// Runs the reference solution to the time limit; a refused step fails the test.
 pub fn reference(scenario: &Scenario, seed: u64) -> Sim {
-    let mut sim = Sim::new(scenario, seed);
-    for (i, step) in scenario.reference.iter().enumerate() {
-        if sim.is_over() {
-            break;
-        }
-        if sim.now() < step.at {
-            sim.advance(Dur(step.at.ms() - sim.now().ms()));
-        }
-        if sim.is_over() {
-            break;
-        }
-        if let Err(e) = sim.execute(&step.command) {
-            panic!(
-                "{} seed {seed}: reference step {} `{}` refused: {e}",
-                scenario.id,
-                i + 1,
-                step.command
-            );
-        }
-    }
-    sim.finish();
-    sim
-}
-
-/// Nobody at the keyboard until the time limit.
-fn nothing(scenario: &Scenario, seed: u64) -> Sim {
-    let mut sim = Sim::new(scenario, seed);
-    sim.finish();
-    sim
-}
-
-fn acted_on(record: &RunRecord) -> BTreeSet<String> {
-    record
-        .commands
-        .iter()
-        .filter(|c| c.class == CommandClass::Act)
-        .flat_map(|c| c.targets.iter().cloned())
-        .collect()
+    engine::run_reference(scenario, seed).unwrap_or_else(|e| {
+        panic!(
+            "{} seed {seed}: reference step {} `{}` refused: {}",
+            scenario.id,
+            e.index + 1,
+            scenario.reference[e.index].command,
+            e.error
+        )
+    })
 }
 
 fn load(path: &Path) -> Scenario {
@@ -73,9 +43,9 @@ fn reference_beats_doing_nothing_on_every_seed() {
                     SEEDS
                         .map(|seed| {
                             let best = reference(&scenario, seed).record();
-                            let targets = acted_on(&best);
+                            let targets = grader::reference_targets(&best);
                             let best = grader::grade(&scenario, &best, &targets).total;
-                            let worst = nothing(&scenario, seed).record();
+                            let worst = engine::run_nothing(&scenario, seed).record();
                             let worst = grader::grade(&scenario, &worst, &targets).total;
                             (scenario.id.clone(), seed, best, worst)
                         })

@@ -29,3 +29,38 @@ fn shipped_scenario_ids_are_unique_and_match_their_file_names() {
         }
     }
 }
+
+/// Every Rust file under `dir` (skipping build output), sorted.
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() && !p.ends_with("target") {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_rust_file_opens_with_a_line_saying_what_it_is() {
+    let mut files = Vec::new();
+    for dir in ["src", "engine", "scenarios", "grader", "tests", "benches"] {
+        rust_files(&Path::new(ROOT).join(dir), &mut files);
+    }
+    files.push(Path::new(ROOT).join("build.rs"));
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|f| !std::fs::read_to_string(f).is_ok_and(|t| t.starts_with("//!")))
+        .map(|f| f.strip_prefix(ROOT).unwrap_or(f).display().to_string())
+        .collect();
+    assert!(files.len() > 50, "found only {} files", files.len());
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` first line: {missing:?}"
+    );
+}
