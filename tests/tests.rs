@@ -34,3 +34,5 @@ mod library;
 mod repl;
 #[path = "it/sessions.rs"]
 mod sessions;
+#[path = "it/swarm.rs"]
+mod swarm;
