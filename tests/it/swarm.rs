@@ -98,7 +98,7 @@ fn session(scenario: &Scenario, seed: u64) -> Vec<String> {
         };
         out.push(line);
     }
-    if r.next() % 2 == 0 {
+    if r.next().is_multiple_of(2) {
         out.push("resolve".into());
     }
     out
