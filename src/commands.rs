@@ -12,6 +12,28 @@ use crate::render::{self, Style};
 use crate::repl::{self, Input, Mode};
 use crate::runner;
 
+/// Writes to stdout; a reader that went away (`gameday list | head`) ends the program quietly,
+/// as it does for other command-line tools, instead of panicking.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
+macro_rules! emit {
+    ($($arg:tt)*) => { emit(&format!($($arg)*)) };
+}
+
+macro_rules! emitln {
+    ($($arg:tt)*) => { emit(&format!("{}\n", format!($($arg)*))) };
+}
+
 pub fn play(library: &Library, args: PlayArgs, style: Style) -> Result<ExitCode, String> {
     let entry = match (&args.scenario, library) {
         (Some(id), _) => library.find(id)?,
@@ -89,7 +111,7 @@ pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
         .collect();
     items.sort_by(|a, b| (a.kind, a.level, a.id).cmp(&(b.kind, b.level, b.id)));
     if json {
-        println!(
+        emitln!(
             "{}",
             serde_json::to_string_pretty(&items).expect("serializes")
         );
@@ -112,12 +134,16 @@ pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
             ]
         })
         .collect();
-    print!(
+    emit!(
         "{}",
         render::table(&["id", "kind", "level", "limit", "title"], &rows)
     );
-    println!(
-        "\n{}. Play one with `gameday play <id>`.",
+    let play = match library {
+        Library::Builtin => "gameday play <id>".to_owned(),
+        Library::Dir(dir) => format!("gameday --content {} play <id>", dir.display()),
+    };
+    emitln!(
+        "\n{}. Play one with `{play}`.",
         plural(items.len(), "scenario")
     );
     Ok(ExitCode::SUCCESS)
@@ -163,12 +189,12 @@ pub fn grade(library: &Library, path: &Path, json: bool, style: Style) -> Result
     )?;
     let card = runner::grade(&entry.scenario, h.seed, &mut sim)?;
     if json {
-        println!(
+        emitln!(
             "{}",
             serde_json::to_string_pretty(&card).expect("serializes")
         );
     } else {
-        print!("{}", render::scorecard(&card, &entry.scenario, style));
+        emit!("{}", render::scorecard(&card, &entry.scenario, style));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -187,7 +213,7 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
     let mut failed = 0;
     for f in &files {
         match check_one(f) {
-            Ok(line) => println!("ok: {} ({line})", f.display()),
+            Ok(line) => emitln!("ok: {} ({line})", f.display()),
             Err(text) => {
                 failed += 1;
                 eprint!("{text}");
@@ -197,10 +223,10 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
     }
     let n = files.len();
     if failed == 0 {
-        println!("checked {n} file{}: all ok", if n == 1 { "" } else { "s" });
+        emitln!("checked {n} file{}: all ok", if n == 1 { "" } else { "s" });
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
+        emitln!(
             "checked {n} file{}: {failed} failed, {} ok",
             if n == 1 { "" } else { "s" },
             n - failed

@@ -109,7 +109,11 @@ pub fn load_path(path: &Path) -> Result<Entry, LoadError> {
     let (scenario, bytes) = scenarios::load_file(path)?;
     Ok(Entry {
         scenario,
-        source: path.display().to_string(),
+        // Absolute, so the journal finds it again from any working directory.
+        source: std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string(),
         hash: hash(&bytes),
     })
 }

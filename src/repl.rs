@@ -214,7 +214,8 @@ pub fn play(
             continue;
         }
         let (head, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        match head {
+        let head = head.to_ascii_lowercase();
+        match head.as_str() {
             "help" | "?" => {
                 if rest.trim().is_empty() {
                     print!("{}", help::overview());

@@ -324,6 +324,7 @@ pub struct Fault {
 
 /// What goes wrong. Each names the entity it strikes.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub enum FaultKind {
     /// The host loses power or panics; it stays down until rebooted.
     HostCrash { host: String },

@@ -581,8 +581,11 @@ fn faults(c: &mut Check) {
         let k = format!("{p}.kind");
         match &fault.kind {
             FaultKind::HostCrash { host } | FaultKind::ProcessCrash { host } => {
-                c.host(format!("{k}.host"), host);
-                if matches!(fault.kind, FaultKind::ProcessCrash { .. }) && !runs_service(s, host) {
+                let known = c.host(format!("{k}.host"), host);
+                if known
+                    && matches!(fault.kind, FaultKind::ProcessCrash { .. })
+                    && !runs_service(s, host)
+                {
                     c.error(
                         format!("{k}.host"),
                         format!("host `{host}` runs no service, so no process can crash"),
@@ -743,9 +746,8 @@ fn slo_and_alerts(c: &mut Check) {
             "host or service",
         );
         match (rule.above, rule.below) {
-            (Some(v), None) | (None, Some(v)) => {
-                c.finite(format!("{p}.above"), v, -1e12, 1e12, "the threshold")
-            }
+            (Some(v), None) => c.finite(format!("{p}.above"), v, -1e12, 1e12, "the threshold"),
+            (None, Some(v)) => c.finite(format!("{p}.below"), v, -1e12, 1e12, "the threshold"),
             _ => c.error(p.clone(), "give exactly one of `above` or `below`"),
         }
     }
