@@ -195,6 +195,11 @@ pub fn grade(library: &Library, path: &Path, json: bool, style: Style) -> Result
         );
     } else {
         emit!("{}", render::scorecard(&card, &entry.scenario, style));
+        emitln!(
+            "\nRegraded by replaying {} commands, played in {} mode.",
+            read.entries.len(),
+            h.mode
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

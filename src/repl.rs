@@ -105,11 +105,12 @@ enum Line {
 }
 
 impl Input {
-    fn read(&mut self, prompt: &str) -> Line {
+    /// Reads a line; `remember` keeps it in the editing history (commands yes, answers no).
+    fn read(&mut self, prompt: &str, remember: bool) -> Line {
         match self {
             Input::Terminal(editor, _) => match editor.readline(prompt) {
                 Ok(line) => {
-                    if !line.trim().is_empty() {
+                    if remember && !line.trim().is_empty() {
                         let _ = editor.add_history_entry(line.as_str());
                     }
                     Line::Text(line)
@@ -188,7 +189,7 @@ pub fn play(
     while !sim.is_over() {
         input.set_names(sim.names());
         let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
-        let text = match input.read(&prompt) {
+        let text = match input.read(&prompt, true) {
             Line::Text(t) => t,
             Line::Interrupted => {
                 println!("^C (type `quit` to leave)");
@@ -274,7 +275,8 @@ pub fn play(
     println!();
     print!("{}", render::scorecard(&card, scenario, style));
     println!(
-        "\nJournal: {} (regrade any time with `gameday grade {}`)",
+        "\nPlayed in {} mode. Journal: {} (regrade any time with `gameday grade {}`)",
+        mode.label(),
         journal_path.display(),
         journal_path.display()
     );
@@ -282,7 +284,7 @@ pub fn play(
 }
 
 fn confirm_leave(input: &mut Input) -> bool {
-    matches!(input.read("The incident is not resolved. Leave anyway? Your commands are saved. [y/N] "), Line::Text(t) if t.trim().eq_ignore_ascii_case("y") || t.trim().eq_ignore_ascii_case("yes"))
+    matches!(input.read("The incident is not resolved. Leave anyway? Your commands are saved. [y/N] ", false), Line::Text(t) if t.trim().eq_ignore_ascii_case("y") || t.trim().eq_ignore_ascii_case("yes"))
 }
 
 fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {
