@@ -348,8 +348,8 @@ impl Completer for Completion {
             .into_iter()
             .filter(|c| c.starts_with(word))
             .map(|c| Pair {
-                display: c.clone(),
-                replacement: c,
+                replacement: format!("{c} "),
+                display: c,
             })
             .collect();
         Ok((start, pairs))

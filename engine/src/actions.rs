@@ -7,7 +7,7 @@ use scenarios::{Dur, ServiceKind};
 use crate::components::{
     HostSpec, HostState, Instance, Load, Power, Proc, ServiceLoad, ServiceSpec, ServiceState,
 };
-use crate::effects::{host_name, now, restart_instance, service_name, serving};
+use crate::effects::{host_name, in_service, now, restart_instance, service_name, serving};
 use crate::metrics::MetricSet;
 use crate::observe::resolve;
 use crate::record::Severity;
@@ -77,7 +77,7 @@ fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) -> Option<S
     let removed: Vec<Entity> = removed
         .iter()
         .copied()
-        .filter(|&h| serving(world, h))
+        .filter(|&h| in_service(world, h))
         .collect();
     if removed.is_empty() {
         return None;
@@ -92,7 +92,7 @@ fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) -> Option<S
         .members
         .iter()
         .copied()
-        .filter(|&m| serving(world, m))
+        .filter(|&m| in_service(world, m))
         .collect();
     let left = serving_now.len() - removed.len().min(serving_now.len());
     if left == 0 {
@@ -323,12 +323,19 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
                     )));
                 }
                 let spec = world.get::<ServiceSpec>(s).expect("service");
+                // Each step waits for the restarted instance to start and then pass the health
+                // checks that put it back in its pool before taking the next one out.
+                let rejoin = st
+                    .balanced_by
+                    .and_then(|lb| world.get::<ServiceSpec>(lb))
+                    .and_then(|lb| lb.health_check.as_ref())
+                    .map_or(0, |hc| hc.interval.ms() * (crate::systems::RISE as u64 + 1));
                 (
                     st.members.clone(),
                     st.current - 1,
                     st.versions[st.current].name.clone(),
                     st.versions[st.current - 1].name.clone(),
-                    spec.start_time,
+                    Dur(spec.start_time.ms() + rejoin),
                 )
             };
             world.get_mut::<ServiceState>(s).expect("service").current = current;
@@ -448,7 +455,8 @@ fn failover(world: &mut World, service: &str) -> Result<Applied, SimError> {
             host: replica,
         },
     );
-    let harm = healthy.then(|| format!("failed over a healthy primary, losing {lost:.0} writes"));
+    let harm = healthy
+        .then(|| format!("failed over a primary that was still serving, losing {lost:.0} writes"));
     let mut t = vec![service.to_owned(), replica_name.clone()];
     if let Some(p) = old {
         t.push(host_name(world, p));

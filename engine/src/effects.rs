@@ -52,6 +52,21 @@ pub fn serving(world: &World, host: Entity) -> bool {
         .is_some_and(|i| i.proc == Proc::Running)
 }
 
+/// Whether the instance on `host` is serving *and* receiving traffic: behind a load balancer that
+/// means in its pool and not drained. What counts as capacity.
+pub fn in_service(world: &World, host: Entity) -> bool {
+    if !serving(world, host) {
+        return false;
+    }
+    let Some(inst) = world.get::<Instance>(host) else {
+        return false;
+    };
+    let balanced = world
+        .get::<ServiceState>(inst.service)
+        .is_some_and(|s| s.balanced_by.is_some());
+    !balanced || (inst.in_pool && !inst.drained)
+}
+
 /// (Re)starts the service process on `host`, optionally into another version; it serves after
 /// the service's start time. Memory starts from the service's baseline.
 pub fn restart_instance(world: &mut World, host: Entity, version: Option<usize>) {

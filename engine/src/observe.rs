@@ -157,7 +157,7 @@ pub fn service_row(world: &World, s: Entity) -> ServiceRow {
         version: st.versions[st.current].name.clone(),
         serving: live
             .iter()
-            .filter(|&&m| crate::effects::serving(world, m))
+            .filter(|&&m| crate::effects::in_service(world, m))
             .count(),
         instances: live.len(),
         rps: load.lambda,

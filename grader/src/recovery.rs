@@ -34,8 +34,10 @@ pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
                 input.clock(end)
             ),
         ));
+        // Never recovered: the whole span from impact to the end counts (at least `zero`, so it
+        // scores 0), and the value shown is one the evidence explains.
         return Measured {
-            value: goal.zero,
+            value: mins_between(impact, end).max(goal.zero),
             evidence,
         };
     };

@@ -12,10 +12,15 @@ pub(crate) fn status(v: &StatusView, style: Style) -> String {
         meets(v.success_pct >= v.slo_availability_pct),
         &format!("success {}%", percent(v.success_pct, 2)),
     );
-    let p99 = style.paint(
-        meets(v.p99_ms <= v.slo_p99_ms),
-        &format!("p99 {} ms", fixed(v.p99_ms, 0)),
-    );
+    // With nothing succeeding there is no latency to report, only failure.
+    let p99 = if v.success_pct <= 0.0 {
+        style.paint(Tone::Red, "p99 - (nothing succeeds)")
+    } else {
+        style.paint(
+            meets(v.p99_ms <= v.slo_p99_ms),
+            &format!("p99 {} ms", fixed(v.p99_ms, 0)),
+        )
+    };
     let budget_tone = if v.budget_burned_pct >= 100.0 {
         Tone::Red
     } else {

@@ -45,8 +45,16 @@ fn replayed_scorecard_matches_the_live_one() {
 
     // The regraded scorecard is, line for line, the one printed at the end of the session.
     let text = s.grade(&journal, false);
-    let card = text.ok().split("\nRegraded by replaying").next().expect("a scorecard");
-    assert!(text.ok().contains("Regraded by replaying"), "{}", text.stdout);
+    let card = text
+        .ok()
+        .split("\nRegraded by replaying")
+        .next()
+        .expect("a scorecard");
+    assert!(
+        text.ok().contains("Regraded by replaying"),
+        "{}",
+        text.stdout
+    );
     assert!(
         live.contains(card),
         "live session:\n{live}\nregraded:\n{}",

@@ -6,6 +6,9 @@ use bevy_ecs::prelude::{Res, ResMut};
 use crate::record::Severity;
 use crate::resources::{Alerts, Clock, Log, Metrics, Names, ScenarioRes, Target};
 
+/// Alerts are pages from the monitoring system, not lines in a host's own log.
+const ALERTING: &str = "alertmanager";
+
 pub fn evaluate_alerts(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
@@ -42,7 +45,7 @@ pub fn evaluate_alerts(
                 state.fired_count += 1;
                 log.notify(
                     now,
-                    &rule.target,
+                    ALERTING,
                     Severity::Error,
                     format!(
                         "ALERT FIRING {}: {} {} {op} {threshold} (now {value:.1})",
@@ -57,7 +60,7 @@ pub fn evaluate_alerts(
             if state.firing_since.take().is_some() {
                 log.notify(
                     now,
-                    &rule.target,
+                    ALERTING,
                     Severity::Info,
                     format!(
                         "ALERT RESOLVED {}: {} {} back to {value:.1}",

@@ -26,7 +26,14 @@ pub fn fire_faults(world: &mut World) {
         let subject = struck.first().cloned().unwrap_or_default();
         world
             .resource_mut::<Log>()
-            .push(at, &subject, Severity::Warn, format!("fault: {what}"));
+            // Kept in the run's event log for grading and reports, under no host or service, so
+            // `logs` never shows the candidate the answer.
+            .push(
+                at,
+                "",
+                Severity::Warn,
+                format!("fault: {what} (struck {subject})"),
+            );
         world.resource_mut::<Faults>().fired.push(FaultRecord {
             at,
             what,

@@ -14,7 +14,7 @@ mod traffic;
 pub use alerts::evaluate_alerts;
 pub use clock::advance_clock;
 pub use faults::{fire_faults, write_scripted_logs};
-pub use health::check_health;
+pub use health::{RISE, check_health};
 pub use metrics::record_metrics;
 pub use ops::complete_operations;
 pub use processes::run_processes;

@@ -103,6 +103,25 @@ pub fn endpoints(
     }
 }
 
+/// The 99th percentile of the service's successful requests across its instances: the slowest
+/// instances' p99s, taken in order until they carry 1% of the successful traffic. One slow
+/// instance taking a sliver of the traffic no longer sets the whole service's p99.
+fn mixture_p99(tails: &mut [(f64, f64)]) -> f64 {
+    let total: f64 = tails.iter().map(|t| t.1).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    tails.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut share = 0.0;
+    for &(p99, ok) in tails.iter() {
+        share += ok;
+        if share >= 0.01 * total {
+            return p99;
+        }
+    }
+    tails.last().map_or(0.0, |t| t.0)
+}
+
 /// How a service looks to callers this tick: its last results and, for each caller zone, the share
 /// of its endpoints reachable with their mean one-way latency and loss.
 struct Callee {
@@ -236,7 +255,9 @@ pub fn route_traffic(
         } else {
             lam / targets.len() as f64
         };
-        let (mut ok_sum, mut mean_sum, mut p99_max, mut serving_n) = (0.0, 0.0, 0.0f64, 0usize);
+        let (mut ok_sum, mut mean_sum, mut serving_n) = (0.0, 0.0, 0usize);
+        // (p99, successful req/s) of each instance, for the service-wide p99.
+        let mut tails: Vec<(f64, f64)> = Vec::new();
         let mut forwarded = 0.0;
         for &h in &targets {
             let Ok((hspec, hst, inst, _)) = hosts.get(h) else {
@@ -288,7 +309,7 @@ pub fn route_traffic(
                 forwarded += accepted;
                 mean_sum += per * mean;
                 if per > 0.0 && load.fail < 1.0 {
-                    p99_max = p99_max.max(p99);
+                    tails.push((p99, per * (1.0 - load.fail)));
                 }
                 ok_sum += if per > 0.0 {
                     per * (1.0 - load.fail)
@@ -318,6 +339,7 @@ pub fn route_traffic(
                 };
             }
         }
+        let p99_max = mixture_p99(&mut tails);
         let ok = if lam > 0.0 {
             ok_sum / lam
         } else if targets.is_empty() {
