@@ -64,6 +64,11 @@ impl Dur {
                 .parse()
                 .map_err(|_| format!("`{text}` is too long a duration"))?;
             rest = &rest[digits..];
+            if rest.starts_with(['.', ',']) {
+                return Err(format!(
+                    "`{text}`: fractions are not supported; use a smaller unit (e.g. \"90s\" for 1.5m)"
+                ));
+            }
             let Some((unit, scale)) = UNITS.iter().find(|(u, _)| rest.starts_with(u)) else {
                 return Err(format!(
                     "`{text}` needs a unit after {number}: ms, s, m, h, d or w"
@@ -129,6 +134,11 @@ mod tests {
 
     #[test]
     fn parse_rejects_missing_units_and_overflow() {
+        assert!(
+            Dur::parse("1.5m")
+                .unwrap_err()
+                .contains("fractions are not supported")
+        );
         assert!(Dur::parse("5").unwrap_err().contains("needs a unit"));
         assert!(Dur::parse("-5m").is_err());
         assert!(Dur::parse("999999999999999999999d").is_err());

@@ -26,10 +26,22 @@ pub fn load_str(file: &str, source: &str) -> Result<Scenario, LoadError> {
     // `implicit_some` lets authors write `workers: 8` for an optional field, not `Some(8)`.
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    let scenario: Scenario = options.from_str(source).map_err(|e| LoadError {
-        file: file.to_owned(),
-        source: source.to_owned(),
-        diagnostics: vec![parse_diagnostic(&e)],
+    let scenario: Scenario = options.from_str(source).map_err(|e| {
+        let mut d = parse_diagnostic(&e);
+        // ron stops a whole number at the decimal point and then expects a comma.
+        let at = source
+            .lines()
+            .nth(e.span.start.line.saturating_sub(1))
+            .and_then(|l| l.chars().nth(e.span.start.col.saturating_sub(1)));
+        if at == Some('.') && d.message.contains("comma") {
+            d.help =
+                Some("this field takes a whole number; write it without a decimal point".into());
+        }
+        LoadError {
+            file: file.to_owned(),
+            source: source.to_owned(),
+            diagnostics: vec![d],
+        }
     })?;
     let mut diagnostics = validate::validate(&scenario);
     if diagnostics.is_empty() {
