@@ -6,8 +6,9 @@ use bevy_ecs::prelude::{Res, ResMut};
 use crate::record::Severity;
 use crate::resources::{Alerts, Clock, Log, Metrics, Names, ScenarioRes, Target};
 
-/// Alerts are pages from the monitoring system, not lines in a host's own log.
-const ALERTING: &str = "alertmanager";
+/// Alerts are pages from the monitoring system, not lines in any host's log, so they carry no
+/// subject (their text names the target); `logs` never shows them.
+const ALERTING: &str = "";
 
 pub fn evaluate_alerts(
     clock: Res<Clock>,
