@@ -8,8 +8,7 @@ use super::style::{Style, Tone};
 /// `[02:31] ALERT FIRING ...` on one line, without a newline. The subject is put in front when
 /// the text does not already name it.
 pub(crate) fn notice(e: &Event, start: &str, style: Style) -> String {
-    let text = if e.subject.is_empty() || e.text.contains(&e.subject) || e.text.starts_with("ALERT")
-    {
+    let text = if e.subject.is_empty() || e.text.contains(&e.subject) {
         e.text.clone()
     } else {
         format!("{}: {}", e.subject, e.text)
