@@ -22,7 +22,7 @@ struct Check<'a> {
     s: &'a Scenario,
     zones: BTreeSet<&'a str>,
     hosts: BTreeSet<&'a str>,
-    services: BTreeMap<&'a str, ServiceKind>,
+    services: BTreeSet<&'a str>,
 }
 
 impl<'a> Check<'a> {
@@ -53,11 +53,13 @@ impl<'a> Check<'a> {
         }
     }
 
+    /// Whether `name` is in `known`; if not, records an "unknown" error with a suggestion.
+    /// Takes the output list rather than `self` so callers can pass one of `self`'s own sets.
     fn reference(
-        &mut self,
+        out: &mut Vec<Diagnostic>,
         path: String,
         name: &str,
-        known: &BTreeSet<&'a str>,
+        known: &BTreeSet<&str>,
         what: &str,
     ) -> bool {
         if known.contains(name) {
@@ -68,23 +70,20 @@ impl<'a> Check<'a> {
             let list: Vec<&str> = known.iter().copied().take(8).collect();
             Some(format!("the {what}s declared are: {}", list.join(", ")))
         });
-        self.out.push(d);
+        out.push(d);
         false
     }
 
     fn host(&mut self, path: String, name: &str) -> bool {
-        let hosts = self.hosts.clone();
-        self.reference(path, name, &hosts, "host")
+        Self::reference(&mut self.out, path, name, &self.hosts, "host")
     }
 
     fn service(&mut self, path: String, name: &str) -> bool {
-        let services: BTreeSet<&str> = self.services.keys().copied().collect();
-        self.reference(path, name, &services, "service")
+        Self::reference(&mut self.out, path, name, &self.services, "service")
     }
 
     fn zone(&mut self, path: String, name: &str) -> bool {
-        let zones = self.zones.clone();
-        self.reference(path, name, &zones, "zone")
+        Self::reference(&mut self.out, path, name, &self.zones, "zone")
     }
 
     fn within_limit(&mut self, path: String, at: Dur, what: &str) {
@@ -113,7 +112,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
         s,
         zones: BTreeSet::new(),
         hosts: BTreeSet::new(),
-        services: BTreeMap::new(),
+        services: BTreeSet::new(),
     };
     header(&mut c);
     let entities = s.topology.sites.len()
@@ -213,21 +212,17 @@ pub fn parse_clock(text: &str) -> Option<u64> {
 }
 
 /// Every site, zone, host and service name is unique across all of them: commands name any of them.
-fn names(c: &mut Check) {
+fn names<'a>(c: &mut Check<'a>) {
     let s = c.s;
-    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-    let mut claim = |c: &mut Check, name: &str, path: String| {
+    let mut seen: BTreeMap<&'a str, String> = BTreeMap::new();
+    let mut claim = |c: &mut Check<'a>, name: &'a str, path: String| {
         if let Some(first) = seen.get(name) {
             c.error(
                 path,
                 format!("`{name}` is already declared at {first}; names must be unique"),
             );
         } else {
-            seen.insert(
-                // Lifetimes: the names live in `s`, which outlives this check.
-                unsafe_free_static(name, s),
-                path,
-            );
+            seen.insert(name, path);
         }
     };
     for (i, site) in s.topology.sites.iter().enumerate() {
@@ -244,21 +239,9 @@ fn names(c: &mut Check) {
     }
     for (i, svc) in s.topology.services.iter().enumerate() {
         claim(c, &svc.id, format!("topology.services[{i}].id"));
-        c.services.insert(&svc.id, svc.kind);
+        c.services.insert(&svc.id);
         name_chars(c, &svc.id, format!("topology.services[{i}].id"));
     }
-}
-
-/// Returns `name` unchanged; exists so the closure above can key its map by names borrowed from `s`.
-fn unsafe_free_static<'a>(name: &str, s: &'a Scenario) -> &'a str {
-    let t = &s.topology;
-    t.sites
-        .iter()
-        .flat_map(|x| std::iter::once(x.id.as_str()).chain(x.zones.iter().map(String::as_str)))
-        .chain(t.hosts.iter().map(|h| h.id.as_str()))
-        .chain(t.services.iter().map(|v| v.id.as_str()))
-        .find(|n| *n == name)
-        .unwrap_or("")
 }
 
 fn name_chars(c: &mut Check, name: &str, path: String) {
@@ -734,12 +717,13 @@ fn slo_and_alerts(c: &mut Check) {
         .hosts
         .iter()
         .copied()
-        .chain(c.services.keys().copied())
+        .chain(c.services.iter().copied())
         .collect();
     for (i, rule) in s.alerts.iter().enumerate() {
         let p = format!("alerts[{i}]");
         c.text(format!("{p}.name"), &rule.name, "the alert name");
-        c.reference(
+        Check::reference(
+            &mut c.out,
             format!("{p}.target"),
             &rule.target,
             &targets,
