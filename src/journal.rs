@@ -51,10 +51,51 @@ fn chain(prev: &str, body: &str) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-fn sealed<T: Serialize>(value: &T, prev: &str, set_sum: impl FnOnce(String) -> T) -> String {
-    let body = serde_json::to_string(value).expect("journal records serialize");
-    let sealed = set_sum(chain(prev, &body));
-    serde_json::to_string(&sealed).expect("journal records serialize")
+/// A journal record that carries its own link in the hash chain.
+trait Sealed: Serialize + Sized {
+    fn sum(&self) -> &str;
+    fn with_sum(&self, sum: String) -> Self;
+
+    /// This record's checksum given the previous one: over the record with `sum` left empty.
+    fn expected_sum(&self, prev: &str) -> String {
+        let body = serde_json::to_string(&self.with_sum(String::new()))
+            .expect("journal records serialize");
+        chain(prev, &body)
+    }
+
+    /// The JSON line for this record sealed after `prev`, and its checksum.
+    fn seal(&self, prev: &str) -> (String, String) {
+        let sum = self.expected_sum(prev);
+        let line =
+            serde_json::to_string(&self.with_sum(sum.clone())).expect("journal records serialize");
+        (line, sum)
+    }
+}
+
+impl Sealed for Header {
+    fn sum(&self) -> &str {
+        &self.sum
+    }
+
+    fn with_sum(&self, sum: String) -> Header {
+        Header {
+            sum,
+            ..self.clone()
+        }
+    }
+}
+
+impl Sealed for Entry {
+    fn sum(&self) -> &str {
+        &self.sum
+    }
+
+    fn with_sum(&self, sum: String) -> Entry {
+        Entry {
+            sum,
+            ..self.clone()
+        }
+    }
 }
 
 /// Appends records to a journal file, syncing each.
@@ -84,31 +125,23 @@ impl Writer {
             last_sum: String::new(),
             next_n: 1,
         };
-        let h = Header {
-            sum: String::new(),
-            ..header.clone()
-        };
-        let line = sealed(&h, "", |sum| Header { sum, ..h.clone() });
-        w.last_sum = serde_json::from_str::<Header>(&line)
-            .expect("just written")
-            .sum;
+        let (line, sum) = header.seal("");
+        w.last_sum = sum;
         w.write_line(&line)?;
         Ok(w)
     }
 
     /// Appends one accepted command and syncs it to disk.
     pub fn append(&mut self, at_ms: u64, line: &str, wall_ms: u64) -> Result<(), String> {
-        let e = Entry {
+        let entry = Entry {
             n: self.next_n,
             at_ms,
             line: line.to_owned(),
             wall_ms,
             sum: String::new(),
         };
-        let text = sealed(&e, &self.last_sum, |sum| Entry { sum, ..e.clone() });
-        self.last_sum = serde_json::from_str::<Entry>(&text)
-            .expect("just written")
-            .sum;
+        let (text, sum) = entry.seal(&self.last_sum);
+        self.last_sum = sum;
         self.next_n += 1;
         self.write_line(&text)
     }
@@ -166,11 +199,7 @@ pub fn parse(bytes: &[u8]) -> Result<Read, String> {
             header.gameday_journal
         ));
     }
-    let unsealed = Header {
-        sum: String::new(),
-        ..header.clone()
-    };
-    if chain("", &serde_json::to_string(&unsealed).expect("serializes")) != header.sum {
+    if header.expected_sum("") != header.sum() {
         return Err("line 1: the header's checksum does not match: the journal was edited".into());
     }
     let mut prev = header.sum.clone();
@@ -179,15 +208,7 @@ pub fn parse(bytes: &[u8]) -> Result<Read, String> {
         let number = i + 1;
         let e: Entry = serde_json::from_str(line)
             .map_err(|err| format!("line {number}: not a journal record: {err}"))?;
-        let unsealed = Entry {
-            sum: String::new(),
-            ..e.clone()
-        };
-        if chain(
-            &prev,
-            &serde_json::to_string(&unsealed).expect("serializes"),
-        ) != e.sum
-        {
+        if e.expected_sum(&prev) != e.sum() {
             return Err(format!(
                 "line {number}: checksum does not match: the journal was edited or lines were removed"
             ));
