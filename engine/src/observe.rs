@@ -8,7 +8,9 @@ use crate::components::{
 };
 use crate::effects::{host_name, now, service_name};
 use crate::network::Network;
-use crate::resources::{Alerts, Ledger, Log, Metrics, Names, Ops, ScenarioRes, Target};
+use crate::resources::{
+    Alerts, Ledger, Log, MetricOwner, Metrics, Names, Ops, ScenarioRes, Target,
+};
 use crate::systems::processes::OS_RESERVED_MB;
 use crate::views::*;
 use crate::{Query, SimError};
@@ -42,10 +44,12 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
             last,
         } => {
             let metrics = world.resource::<Metrics>();
-            let set = match resolve(world, target)? {
-                Target::Host(h) => &metrics.hosts[world.get::<HostSpec>(h).map_or(0, |s| s.order)],
+            let owner = match resolve(world, target)? {
+                Target::Host(h) => {
+                    MetricOwner::Host(world.get::<HostSpec>(h).map_or(0, |s| s.order))
+                }
                 Target::Service(s) => {
-                    &metrics.services[world.get::<ServiceSpec>(s).map_or(0, |s| s.order)]
+                    MetricOwner::Service(world.get::<ServiceSpec>(s).map_or(0, |s| s.order))
                 }
                 Target::Zone(_) => {
                     return Err(SimError::new(format!(
@@ -53,6 +57,9 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
                     )));
                 }
             };
+            let set = metrics
+                .of(owner)
+                .ok_or_else(|| SimError::new(format!("no metrics are kept for `{target}`")))?;
             let (bucket, points) = set.get(*metric).window(now(world), *last);
             View::Metrics(MetricsView {
                 target: target.clone(),
@@ -399,17 +406,10 @@ fn alerts(world: &World) -> Vec<AlertRow> {
         .iter()
         .zip(&world.resource::<Alerts>().states)
         .map(|(rule, st)| {
-            let value = match world.resource::<Names>().by_name.get(&rule.target) {
-                Some(Target::Host(h)) => metrics.hosts
-                    [world.get::<HostSpec>(*h).map_or(0, |s| s.order)]
-                .get(rule.metric)
-                .latest(),
-                Some(Target::Service(s)) => metrics.services
-                    [world.get::<ServiceSpec>(*s).map_or(0, |s| s.order)]
-                .get(rule.metric)
-                .latest(),
-                _ => 0.0,
-            };
+            let value = st
+                .owner
+                .and_then(|o| metrics.of(o))
+                .map_or(0.0, |set| set.get(rule.metric).latest());
             let (op, threshold) = match (rule.above, rule.below) {
                 (Some(t), _) => (">", t),
                 (_, Some(t)) => ("<", t),

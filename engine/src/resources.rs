@@ -158,9 +158,27 @@ pub struct Metrics {
     pub services: Vec<MetricSet>,
 }
 
+/// Whose metrics: a host or a service, by its `order`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricOwner {
+    Host(usize),
+    Service(usize),
+}
+
+impl Metrics {
+    pub fn of(&self, owner: MetricOwner) -> Option<&MetricSet> {
+        match owner {
+            MetricOwner::Host(i) => self.hosts.get(i),
+            MetricOwner::Service(i) => self.services.get(i),
+        }
+    }
+}
+
 /// State of each alert rule.
 #[derive(Clone, Debug, Default)]
 pub struct AlertState {
+    /// The rule's target, resolved once when the world is built.
+    pub owner: Option<MetricOwner>,
     pub pending_since: Option<Dur>,
     pub firing_since: Option<Dur>,
     pub fired_count: u32,

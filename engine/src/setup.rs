@@ -13,8 +13,8 @@ use crate::components::{
 use crate::metrics::MetricSet;
 use crate::network::{LinkState, Network};
 use crate::resources::{
-    AlertState, Alerts, Clock, Faults, Journal, Ledger, Log, Metrics, Names, Ops, ScenarioRes,
-    SimRng, Target,
+    AlertState, Alerts, Clock, Faults, Journal, Ledger, Log, MetricOwner, Metrics, Names, Ops,
+    ScenarioRes, SimRng, Target,
 };
 
 /// The process name `describe` shows and `kill` accepts for a service's main process.
@@ -200,7 +200,24 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
         ..Ledger::default()
     });
     world.insert_resource(Alerts {
-        states: vec![AlertState::default(); scenario.alerts.len()],
+        states: scenario
+            .alerts
+            .iter()
+            .map(|rule| AlertState {
+                owner: topo
+                    .hosts
+                    .iter()
+                    .position(|h| h.id == rule.target)
+                    .map(MetricOwner::Host)
+                    .or_else(|| {
+                        topo.services
+                            .iter()
+                            .position(|s| s.id == rule.target)
+                            .map(MetricOwner::Service)
+                    }),
+                ..AlertState::default()
+            })
+            .collect(),
     });
     world.insert_resource(Journal::default());
     world.insert_resource(ScenarioRes(scenario.clone()));

@@ -4,7 +4,7 @@
 use bevy_ecs::prelude::{Res, ResMut};
 
 use crate::record::Severity;
-use crate::resources::{Alerts, Clock, Log, Metrics, Names, ScenarioRes, Target};
+use crate::resources::{Alerts, Clock, Log, Metrics, ScenarioRes};
 
 /// Alerts are pages from the monitoring system, not lines in any host's log, so they carry no
 /// subject (their text names the target); `logs` never shows them.
@@ -13,23 +13,13 @@ const ALERTING: &str = "";
 pub fn evaluate_alerts(
     clock: Res<Clock>,
     scenario: Res<ScenarioRes>,
-    names: Res<Names>,
     metrics: Res<Metrics>,
     mut alerts: ResMut<Alerts>,
     mut log: ResMut<Log>,
-    hosts: bevy_ecs::prelude::Query<&crate::components::HostSpec>,
-    services: bevy_ecs::prelude::Query<&crate::components::ServiceSpec>,
 ) {
     let now = clock.now;
     for (rule, state) in scenario.0.alerts.iter().zip(alerts.states.iter_mut()) {
-        let set = match names.by_name.get(&rule.target) {
-            Some(Target::Host(e)) => hosts.get(*e).ok().and_then(|h| metrics.hosts.get(h.order)),
-            Some(Target::Service(e)) => services
-                .get(*e)
-                .ok()
-                .and_then(|s| metrics.services.get(s.order)),
-            _ => None,
-        };
+        let set = state.owner.and_then(|o| metrics.of(o));
         let Some(set) = set else { continue };
         let value = set.get(rule.metric).latest();
         let breached = match (rule.above, rule.below) {
