@@ -196,8 +196,6 @@ fn benches(c: &mut Criterion) {
             n,
         );
         c.bench_function(&format!("{n}-host estate: 1 min at 1 s ticks"), |b| {
-            let base = Sim::new(&s, 1);
-            drop(base);
             b.iter(|| {
                 let mut sim = Sim::new(&s, 1);
                 sim.advance(black_box(Dur::from_mins(1)));
