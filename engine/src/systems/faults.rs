@@ -116,7 +116,10 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
             let Some(s) = effects::service(world, service) else {
                 return format!("{service} deployed {version}");
             };
-            let members = {
+            let base = world
+                .get::<crate::components::ServiceSpec>(s)
+                .map_or(0.0, |sp| sp.memory_mb);
+            let (members, new) = {
                 let mut st = world.get_mut::<ServiceState>(s).expect("service has state");
                 st.versions.push(Version {
                     name: version.clone(),
@@ -125,25 +128,16 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
                     leak_mb_per_min: *leak_mb_per_min,
                 });
                 st.current = st.versions.len() - 1;
-                st.members.clone()
+                (st.members.clone(), st.current)
             };
-            let new = world.get::<ServiceState>(s).map(|st| st.current);
             for m in members {
                 // A deploy restarts each instance into the new version; it is up almost at once
                 // because deploy tooling waits for the previous instance before the next.
                 if let Some(mut inst) = world.get_mut::<Instance>(m) {
-                    inst.version = new.unwrap_or(0);
-                    if inst.proc != Proc::Running {
-                        continue;
+                    inst.version = new;
+                    if inst.proc == Proc::Running {
+                        inst.memory_mb = base;
                     }
-                }
-                let base = world
-                    .get::<Instance>(m)
-                    .and_then(|i| world.get::<crate::components::ServiceSpec>(i.service))
-                    .map(|sp| sp.memory_mb)
-                    .unwrap_or(0.0);
-                if let Some(mut inst) = world.get_mut::<Instance>(m) {
-                    inst.memory_mb = base;
                 }
             }
             let at = now(world);
