@@ -101,6 +101,13 @@ impl Log {
     }
 }
 
+/// The scenario's scripted log lines in time order, and how many have been written.
+#[derive(Resource, Debug, Default)]
+pub struct ScriptedLogs {
+    pub lines: Vec<scenarios::ScriptedLog>,
+    pub next: usize,
+}
+
 /// Faults not yet fired, soonest first, and those that have.
 #[derive(Resource, Debug, Default)]
 pub struct Faults {

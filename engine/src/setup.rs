@@ -14,7 +14,7 @@ use crate::metrics::MetricSet;
 use crate::network::{LinkState, Network};
 use crate::resources::{
     AlertState, Alerts, Clock, Faults, Journal, Ledger, Log, MetricOwner, Metrics, Names, Ops,
-    ScenarioRes, SimRng, Target,
+    ScenarioRes, ScriptedLogs, SimRng, Target,
 };
 
 /// The process name `describe` shows and `kill` accepts for a service's main process.
@@ -195,6 +195,9 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
         fired: Vec::new(),
     });
     world.insert_resource(Ops::default());
+    let mut lines = scenario.logs.clone();
+    lines.sort_by_key(|l| l.at); // stable: equal times keep file order
+    world.insert_resource(ScriptedLogs { lines, next: 0 });
     world.insert_resource(Ledger {
         last_ok: 1.0,
         ..Ledger::default()

@@ -8,7 +8,7 @@ use crate::components::{HostState, Instance, Power, Proc, Rogue, ServiceState, V
 use crate::effects::{self, now};
 use crate::network::Network;
 use crate::record::{FaultRecord, Severity};
-use crate::resources::{Faults, Log, ScenarioRes};
+use crate::resources::{Faults, Log, ScriptedLogs};
 
 pub fn fire_faults(world: &mut World) {
     let at = now(world);
@@ -193,24 +193,18 @@ fn add_rogue(world: &mut World, host: &str, rogue: Rogue) {
 
 pub fn write_scripted_logs(world: &mut World) {
     let at = now(world);
-    let tick = world.resource::<crate::resources::Clock>().tick;
-    let lines: Vec<(String, Severity, String)> = world
-        .resource::<ScenarioRes>()
-        .0
-        .logs
-        .iter()
-        .filter(|l| l.at <= at && l.at.ms() + tick.ms() > at.ms())
-        .map(|l| {
-            let sev = match l.level {
-                scenarios::LogLevel::Info => Severity::Info,
-                scenarios::LogLevel::Warn => Severity::Warn,
-                scenarios::LogLevel::Error => Severity::Error,
-            };
-            (l.host.clone(), sev, l.text.clone())
-        })
-        .collect();
-    let mut log = world.resource_mut::<Log>();
-    for (host, sev, text) in lines {
-        log.push(at, &host, sev, text);
-    }
+    world.resource_scope(
+        |world, mut scripted: bevy_ecs::prelude::Mut<ScriptedLogs>| {
+            let mut log = world.resource_mut::<Log>();
+            while let Some(line) = scripted.lines.get(scripted.next).filter(|l| l.at <= at) {
+                let sev = match line.level {
+                    scenarios::LogLevel::Info => Severity::Info,
+                    scenarios::LogLevel::Warn => Severity::Warn,
+                    scenarios::LogLevel::Error => Severity::Error,
+                };
+                log.push(at, &line.host, sev, line.text.clone());
+                scripted.next += 1;
+            }
+        },
+    );
 }
