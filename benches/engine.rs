@@ -159,6 +159,7 @@ fn estate(hosts: usize) -> Scenario {
             at: Dur::ZERO,
             command: "status".into(),
         }],
+        variants: vec![],
     }
 }
 

@@ -11,6 +11,7 @@ use crate::library::{self, DEFAULT_SCENARIO, Entry, Library};
 use crate::render::{self, Style};
 use crate::repl::{self, Input, Mode};
 use crate::runner;
+use scenarios::{Duty, Scenario};
 
 /// Writes to stdout; a reader that went away (`gameday list | head`) ends the program quietly,
 /// as it does for other command-line tools, instead of panicking.
@@ -54,6 +55,7 @@ pub fn play(library: &Library, args: PlayArgs, style: Style) -> Result<ExitCode,
             )
         })?,
     };
+    let entry = entry.for_seed(args.seed)?;
     let mode = if args.exam {
         Mode::Exam
     } else {
@@ -90,26 +92,34 @@ fn default_journal_path(entry: &Entry, seed: u64) -> Result<PathBuf, String> {
 struct ListItem<'a> {
     id: &'a str,
     title: &'a str,
+    duty: &'a str,
     kind: &'a str,
     level: &'a str,
+    /// Names of the scenario's variant axes.
+    variants: Vec<&'a str>,
     time_limit: String,
     default: bool,
 }
 
 pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
     let entries = library.load_all_or_report()?;
-    let mut items: Vec<ListItem> = entries
+    let mut sorted: Vec<&Scenario> = entries.iter().map(|e| &e.scenario).collect();
+    sorted.sort_by(|a, b| {
+        (a.kind.duty(), a.level, a.kind, &a.id).cmp(&(b.kind.duty(), b.level, b.kind, &b.id))
+    });
+    let items: Vec<ListItem> = sorted
         .iter()
-        .map(|e| ListItem {
-            id: &e.scenario.id,
-            title: &e.scenario.title,
-            kind: e.scenario.kind.label(),
-            level: e.scenario.level.label(),
-            time_limit: e.scenario.time_limit.to_string(),
-            default: e.scenario.id == DEFAULT_SCENARIO,
+        .map(|s| ListItem {
+            id: &s.id,
+            title: &s.title,
+            duty: s.kind.duty().label(),
+            kind: s.kind.label(),
+            level: s.level.label(),
+            variants: s.variants.iter().map(|v| v.name.as_str()).collect(),
+            time_limit: s.time_limit.to_string(),
+            default: s.id == DEFAULT_SCENARIO,
         })
         .collect();
-    items.sort_by(|a, b| (a.kind, a.level, a.id).cmp(&(b.kind, b.level, b.id)));
     if json {
         emitln!(
             "{}",
@@ -126,6 +136,7 @@ pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
                 i.id.to_owned()
             };
             vec![
+                i.duty.into(),
                 id,
                 i.kind.into(),
                 i.level.into(),
@@ -136,15 +147,27 @@ pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
         .collect();
     emit!(
         "{}",
-        render::table(&["id", "kind", "level", "limit", "title"], &rows)
+        render::table(&["duty", "id", "kind", "level", "limit", "title"], &rows)
     );
+    let missing: Vec<&str> = Duty::ALL
+        .into_iter()
+        .filter(|d| !sorted.iter().any(|s| s.kind.duty() == *d))
+        .map(Duty::label)
+        .collect();
     let play = match library {
         Library::Builtin => "gameday play <id>".to_owned(),
         Library::Dir(dir) => format!("gameday --content {} play <id>", dir.display()),
     };
     emitln!(
-        "\n{}. Play one with `{play}`.",
-        plural(items.len(), "scenario")
+        "\n{} covering {} of the role's {} duties{}. Play one with `{play}`.",
+        plural(items.len(), "scenario"),
+        Duty::ALL.len() - missing.len(),
+        Duty::ALL.len(),
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" (none yet for {})", missing.join(", "))
+        }
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -175,6 +198,13 @@ pub fn grade(library: &Library, path: &Path, json: bool, style: Style) -> Result
             &entry.hash[..12]
         ));
     }
+    let entry = entry.for_seed(h.seed)?;
+    if !h.variant.is_empty() && h.variant != entry.variant.to_string() {
+        eprintln!(
+            "warning: the journal records variant `{}` but seed {} selects `{}` here",
+            h.variant, h.seed, entry.variant
+        );
+    }
     if h.engine != engine::ENGINE_VERSION {
         eprintln!(
             "warning: journal written by engine {}, replaying on {}",
@@ -196,9 +226,11 @@ pub fn grade(library: &Library, path: &Path, json: bool, style: Style) -> Result
     } else {
         emit!("{}", render::scorecard(&card, &entry.scenario, style));
         emitln!(
-            "\nRegraded by replaying {} commands, played in {} mode.",
+            "\nRegraded by replaying {} commands, played in {} mode on seed {} (variant: {}).",
             read.entries.len(),
-            h.mode
+            h.mode,
+            h.seed,
+            entry.variant
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -240,35 +272,45 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
     }
 }
 
-/// Loads, validates, and runs the reference solution (every step must be accepted).
+/// Loads and validates every variant, and runs the reference solution on each (every step must
+/// be accepted).
 fn check_one(path: &Path) -> Result<String, String> {
     let entry = library::load_path(path).map_err(|e| e.to_string())?;
-    let s = &entry.scenario;
-    if let Err(e) = engine::run_reference(s, 1) {
-        let source = std::fs::read_to_string(path).unwrap_or_default();
-        let mut d = vec![scenarios::Diagnostic::at(
-            format!("reference[{}].command", e.index),
-            format!(
-                "reference step {} is refused by the engine: {}",
-                e.index + 1,
-                e.error
-            ),
-        )];
-        scenarios::locate_all(&source, &mut d);
-        return Err(scenarios::LoadError {
-            file: path.display().to_string(),
-            source,
-            diagnostics: d,
+    let variants =
+        scenarios::load_every_variant(&entry.source, &entry.text).map_err(|e| e.to_string())?;
+    for (s, variant) in &variants {
+        if let Err(e) = engine::run_reference(s, 1) {
+            let mut d = vec![scenarios::Diagnostic::at(
+                format!("reference[{}].command", e.index),
+                format!(
+                    "reference step {} is refused by the engine{}: {}",
+                    e.index + 1,
+                    if variant.picks.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in variant {variant}")
+                    },
+                    e.error
+                ),
+            )];
+            scenarios::locate_all(&entry.text, &mut d);
+            return Err(scenarios::LoadError {
+                file: path.display().to_string(),
+                source: entry.text.clone(),
+                diagnostics: d,
+            }
+            .to_string());
         }
-        .to_string());
     }
+    let s = &entry.scenario;
     Ok(format!(
-        "{}: {} {}, {}, {}",
+        "{}: {} {}, {}, {}, {}",
         s.id,
         s.level.label(),
         s.kind.label(),
         plural(s.faults.len(), "fault"),
-        plural(s.reference.len(), "reference step")
+        plural(s.reference.len(), "reference step"),
+        plural(variants.len(), "variant")
     ))
 }
 

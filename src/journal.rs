@@ -28,6 +28,10 @@ pub struct Header {
     pub engine: String,
     /// "practice" or "exam".
     pub mode: String,
+    /// The variant the seed selected, e.g. `victim=app-2` (informative: replay derives it again
+    /// from the seed, and the grade says so if the two disagree).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub variant: String,
     #[serde(default)]
     pub sum: String,
 }
@@ -239,6 +243,7 @@ mod tests {
             seed: 7,
             engine: "0.1.0".into(),
             mode: "practice".into(),
+            variant: String::new(),
             sum: String::new(),
         }
     }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use scenarios::{LoadError, Scenario};
+use scenarios::{LoadError, Scenario, Variant};
 use sha2::{Digest, Sha256};
 
 mod embedded {
@@ -16,11 +16,28 @@ pub const DEFAULT_SCENARIO: &str = "db-disk-full";
 /// A loaded scenario with where it came from and the hash of its exact text.
 #[derive(Clone, Debug)]
 pub struct Entry {
+    /// The scenario as the variant in `variant` has it (the base variant until [`Entry::for_seed`]).
     pub scenario: Scenario,
+    pub variant: Variant,
     /// `builtin:outage/db-disk-full.ron` or a file path.
     pub source: String,
     /// SHA-256 of the file's bytes, hex.
     pub hash: String,
+    /// The file's text, from which each seed's variant is made.
+    pub text: String,
+}
+
+impl Entry {
+    /// The variant of this scenario that `seed` selects: the one a run with that seed plays.
+    pub fn for_seed(&self, seed: u64) -> Result<Entry, String> {
+        let (scenario, variant) =
+            scenarios::load_variant(&self.source, &self.text, seed).map_err(|e| e.to_string())?;
+        Ok(Entry {
+            scenario,
+            variant,
+            ..self.clone()
+        })
+    }
 }
 
 pub fn hash(bytes: &[u8]) -> String {
@@ -52,8 +69,10 @@ impl Library {
                     match scenarios::load_str(&name, text) {
                         Ok(scenario) => ok.push(Entry {
                             scenario,
+                            variant: Variant::default(),
                             source: format!("builtin:{path}"),
                             hash: hash(text.as_bytes()),
+                            text: (*text).to_owned(),
                         }),
                         Err(e) => errors.push(e),
                     }
@@ -109,6 +128,8 @@ pub fn load_path(path: &Path) -> Result<Entry, LoadError> {
     let (scenario, bytes) = scenarios::load_file(path)?;
     Ok(Entry {
         scenario,
+        variant: Variant::default(),
+        text: String::from_utf8_lossy(&bytes).into_owned(),
         // Absolute, so the journal finds it again from any working directory.
         source: std::fs::canonicalize(path)
             .unwrap_or_else(|_| path.to_path_buf())

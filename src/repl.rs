@@ -176,6 +176,7 @@ pub fn play(
             seed,
             engine: engine::ENGINE_VERSION.into(),
             mode: mode.label().into(),
+            variant: entry.variant.to_string(),
             sum: String::new(),
         },
     )?;

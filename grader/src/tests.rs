@@ -69,6 +69,7 @@ fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             },
         ],
         reference: vec![],
+        variants: vec![],
     }
 }
 

@@ -7,10 +7,12 @@ mod load;
 mod locate;
 mod model;
 mod validate;
+mod variant;
 
 pub use diagnostic::{Diagnostic, LoadError, suggest};
 pub use duration::{Dur, MAX_DURATION_MS};
-pub use load::{MAX_FILE_BYTES, load_file, load_str, locate_all};
+pub use load::{MAX_FILE_BYTES, load_every_variant, load_file, load_str, load_variant, locate_all};
 pub use locate::{Locations, Pos};
 pub use model::*;
 pub use validate::{MAX_ENTITIES, MAX_TICKS, clock_label, parse_clock, validate};
+pub use variant::{Pick, Variant, pick_for_seed};

@@ -5,24 +5,75 @@ use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, LoadError};
 use crate::locate::{Locations, Pos};
-use crate::{Scenario, validate};
+use crate::variant::{self, Variant};
+use crate::{Scenario, VariantAxis, validate};
 
 /// Largest scenario file accepted. The biggest shipped scenario is a few KiB; this leaves room for
 /// large generated estates while refusing a file meant to exhaust memory.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 
-/// Parses and validates scenario text. `file` names it in diagnostics.
+/// Parses and validates scenario text with the first choice of every variant axis (the base
+/// variant). `file` names it in diagnostics.
 pub fn load_str(file: &str, source: &str) -> Result<Scenario, LoadError> {
-    if source.len() > MAX_FILE_BYTES {
+    let axes = variant::axes(source);
+    load_choices(file, source, &axes, &vec![0; axes.len()]).map(|(s, _)| s)
+}
+
+/// Parses and validates the variant of scenario text that `seed` selects.
+pub fn load_variant(file: &str, source: &str, seed: u64) -> Result<(Scenario, Variant), LoadError> {
+    let axes = variant::axes(source);
+    load_choices(file, source, &axes, &variant::pick_for_seed(&axes, seed))
+}
+
+/// Every variant a scenario can take: choice `i` of every axis at once (the last choice of an
+/// axis with fewer), for `i` up to the longest axis. Each is loaded and validated, so `check`
+/// proves every choice of every axis sound.
+pub fn load_every_variant(file: &str, source: &str) -> Result<Vec<(Scenario, Variant)>, LoadError> {
+    let axes = variant::axes(source);
+    let widest = axes
+        .iter()
+        .map(|a| a.choices.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    (0..widest)
+        .map(|i| {
+            let indices: Vec<usize> = axes
+                .iter()
+                .map(|a| i.min(a.choices.len().saturating_sub(1)))
+                .collect();
+            load_choices(file, source, &axes, &indices)
+        })
+        .collect()
+}
+
+fn load_choices(
+    file: &str,
+    original: &str,
+    axes: &[VariantAxis],
+    indices: &[usize],
+) -> Result<(Scenario, Variant), LoadError> {
+    if original.len() > MAX_FILE_BYTES {
         return Err(LoadError::single(
             file,
             format!(
                 "file is {} bytes, over the {} byte limit for a scenario",
-                source.len(),
+                original.len(),
                 MAX_FILE_BYTES
             ),
         ));
     }
+    let mut problems = variant::check(original, axes);
+    if !problems.is_empty() {
+        locate_all(original, &mut problems);
+        return Err(LoadError {
+            file: file.to_owned(),
+            source: original.to_owned(),
+            diagnostics: problems,
+        });
+    }
+    let (text, chosen) = variant::apply(original, axes, indices);
+    let source = text.as_str();
     // `implicit_some` lets authors write `workers: 8` for an optional field, not `Some(8)`.
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
@@ -45,7 +96,7 @@ pub fn load_str(file: &str, source: &str) -> Result<Scenario, LoadError> {
     })?;
     let mut diagnostics = validate::validate(&scenario);
     if diagnostics.is_empty() {
-        return Ok(scenario);
+        return Ok((scenario, chosen));
     }
     locate_all(source, &mut diagnostics);
     Err(LoadError {

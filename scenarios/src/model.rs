@@ -41,6 +41,19 @@ pub struct Scenario {
     pub hints: Vec<Hint>,
     /// A good response, as commands with the simulated time each is entered.
     pub reference: Vec<Step>,
+    /// Axes of variation: each run picks one choice of every axis from its seed, and `${name}`
+    /// in the file stands for the chosen value (see `variant.rs`).
+    #[serde(default)]
+    pub variants: Vec<VariantAxis>,
+}
+
+/// One axis of variation: which host fails, which zone, the growth rate.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VariantAxis {
+    pub name: String,
+    /// One-line strings, numbers or bools.
+    pub choices: Vec<ron::Value>,
 }
 
 fn default_start() -> String {
@@ -59,6 +72,7 @@ pub enum Kind {
     Virtualization,
     Security,
     Design,
+    Cloud,
 }
 
 impl Kind {
@@ -73,6 +87,60 @@ impl Kind {
             Kind::Virtualization => "virtualization",
             Kind::Security => "security",
             Kind::Design => "design",
+            Kind::Cloud => "cloud",
+        }
+    }
+
+    /// The duty of the role this kind of scenario practises.
+    pub const fn duty(self) -> Duty {
+        match self {
+            Kind::Design => Duty::Architecture,
+            Kind::Network | Kind::Virtualization => Duty::ServersAndNetworks,
+            Kind::Cloud | Kind::Migration => Duty::Cloud,
+            Kind::Outage => Duty::Reliability,
+            Kind::Capacity => Duty::Capacity,
+            Kind::Monitoring => Duty::Monitoring,
+            Kind::DisasterRecovery => Duty::DisasterRecovery,
+            Kind::Security => Duty::Security,
+        }
+    }
+}
+
+/// The eight duties of an infrastructure engineer; every one has scenarios in the library.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Duty {
+    Architecture,
+    ServersAndNetworks,
+    Cloud,
+    Reliability,
+    Capacity,
+    Monitoring,
+    DisasterRecovery,
+    Security,
+}
+
+impl Duty {
+    pub const ALL: [Duty; 8] = [
+        Duty::Architecture,
+        Duty::ServersAndNetworks,
+        Duty::Cloud,
+        Duty::Reliability,
+        Duty::Capacity,
+        Duty::Monitoring,
+        Duty::DisasterRecovery,
+        Duty::Security,
+    ];
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Duty::Architecture => "designing architecture",
+            Duty::ServersAndNetworks => "servers and networks",
+            Duty::Cloud => "cloud infrastructure",
+            Duty::Reliability => "reliability",
+            Duty::Capacity => "capacity planning",
+            Duty::Monitoring => "monitoring",
+            Duty::DisasterRecovery => "disaster recovery",
+            Duty::Security => "security",
         }
     }
 }

@@ -97,23 +97,34 @@ fn shipped_ids() -> BTreeSet<String> {
 }
 
 #[test]
-fn list_shows_every_scenario_and_marks_the_default() {
+fn list_shows_every_scenario_by_duty_and_marks_the_default() {
     let out = gameday(&["list"]);
     let stdout = out.ok();
     let ids = shipped_ids();
     for id in &ids {
         assert!(
-            stdout.lines().any(|l| l.starts_with(&format!("{id} "))),
+            stdout
+                .lines()
+                .any(|l| l.split_whitespace().nth(1) == Some(id.as_str())
+                    || l.contains(&format!(" {id} "))),
             "{id} in:\n{stdout}"
         );
     }
-    assert!(stdout.contains("\ndb-disk-full (default) "), "{stdout}");
-    assert!(stdout.starts_with("id "), "a header row");
+    assert!(stdout.contains(" db-disk-full (default) "), "{stdout}");
+    assert!(stdout.starts_with("duty "), "a header row");
+    let covered = scenarios::Duty::ALL
+        .iter()
+        .filter(|d| stdout.lines().skip(1).any(|l| l.starts_with(d.label())))
+        .count();
     assert!(
-        stdout.ends_with(&format!(
-            "\n{} scenarios. Play one with `gameday play <id>`.\n",
+        stdout.contains(&format!(
+            "\n{} scenarios covering {covered} of the role's 8 duties",
             ids.len()
         )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("Play one with `gameday play <id>`.\n"),
         "{stdout}"
     );
 }
@@ -128,7 +139,7 @@ fn list_json_describes_every_scenario() {
         .collect();
     assert_eq!(ids, shipped_ids());
     for item in &items {
-        for key in ["title", "kind", "level", "time_limit"] {
+        for key in ["title", "duty", "kind", "level", "time_limit"] {
             assert!(
                 item[key].as_str().is_some_and(|v| !v.is_empty()),
                 "{key} in {item}"

@@ -195,12 +195,14 @@ fn a_script_file_plays_like_piped_input() {
     let s = Scratch::new("script");
     let script = "status\nkill db-1 pg_debug_log\nresolve\n";
     let file = s.write("cmds.txt", script);
-    let (piped, _) = s.play("journal.jsonl", &["db-disk-full"], script);
+    let (piped, _) = s.play("journal.jsonl", &["db-disk-full", "--seed", "7"], script);
     let journal = s.path("other/journal.jsonl");
     let out = s.run(
         &[
             "play",
             "db-disk-full",
+            "--seed",
+            "7",
             "--script",
             file.to_str().expect("UTF-8 path"),
             "--journal",

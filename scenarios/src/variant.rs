@@ -1,0 +1,263 @@
+//! Variants: a scenario's axes of variation (which host fails, which zone, the growth rate), each
+//! choice picked from the run's seed and substituted into the file's text before it is parsed.
+//!
+//! An axis `(name: "victim", choices: ["app-1", "app-2"])` replaces every quoted string that is
+//! exactly `"${victim}"` with the chosen value written as RON (so a number can stand where a number
+//! goes), and every `${victim}` inside a longer string with the value's text. Substituting text
+//! rather than the parsed model keeps every line where the author wrote it, so diagnostics still
+//! point at the right line.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::VariantAxis;
+
+/// The choice made on each axis for one run, in the order the axes are declared.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Variant {
+    pub picks: Vec<Pick>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pick {
+    pub axis: String,
+    pub index: usize,
+    /// The chosen value's text (a string without quotes, a number as written).
+    pub value: String,
+}
+
+impl fmt::Display for Variant {
+    /// `victim=app-2, fill_rate=60.0`, or `base` for a scenario without axes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.picks.is_empty() {
+            return f.write_str("base");
+        }
+        for (i, p) in self.picks.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}={}", p.axis, p.value)?;
+        }
+        Ok(())
+    }
+}
+
+/// Only the axes, read leniently before the typed parse (placeholders may sit where numbers go).
+#[derive(Deserialize)]
+struct Head {
+    #[serde(default)]
+    variants: Vec<VariantAxis>,
+}
+
+/// The file's variant axes, or none if the file does not parse even leniently (the typed parse
+/// then reports why).
+pub fn axes(source: &str) -> Vec<VariantAxis> {
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    options
+        .from_str::<Head>(source)
+        .map(|h| h.variants)
+        .unwrap_or_default()
+}
+
+/// Which choice of each axis a seed selects. Each axis is drawn independently (SplitMix64 of the
+/// seed mixed with the axis name), so adding an axis does not reshuffle the others.
+pub fn pick_for_seed(axes: &[VariantAxis], seed: u64) -> Vec<usize> {
+    axes.iter()
+        .map(|a| {
+            let n = a.choices.len().max(1) as u64;
+            (splitmix64(seed ^ fnv1a(a.name.as_bytes())) % n) as usize
+        })
+        .collect()
+}
+
+/// Substitutes the chosen values into `source`. `indices` has one entry per axis.
+pub fn apply(source: &str, axes: &[VariantAxis], indices: &[usize]) -> (String, Variant) {
+    let mut text = source.to_owned();
+    let mut picks = Vec::with_capacity(axes.len());
+    for (axis, &index) in axes.iter().zip(indices) {
+        let Some(value) = axis.choices.get(index) else {
+            continue;
+        };
+        let as_ron = ron::to_string(value).unwrap_or_default();
+        let plain = match value {
+            ron::Value::String(s) => s.clone(),
+            _ => as_ron.clone(),
+        };
+        text = text.replace(&format!("\"${{{}}}\"", axis.name), &as_ron);
+        text = text.replace(&format!("${{{}}}", axis.name), &plain);
+        picks.push(Pick {
+            axis: axis.name.clone(),
+            index,
+            value: plain,
+        });
+    }
+    (text, Variant { picks })
+}
+
+/// Problems with the axes themselves, and placeholders left that no axis defines. `source` is
+/// the text before substitution.
+pub fn check(source: &str, axes: &[VariantAxis]) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    for (i, a) in axes.iter().enumerate() {
+        let path = format!("variants[{i}]");
+        let ident = !a.name.is_empty()
+            && a.name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !ident {
+            d.push(Diagnostic::at(
+                format!("{path}.name"),
+                format!(
+                    "variant axis name `{}` must be letters, digits, `_` or `-`",
+                    a.name
+                ),
+            ));
+            continue;
+        }
+        if axes[..i].iter().any(|b| b.name == a.name) {
+            d.push(Diagnostic::at(
+                format!("{path}.name"),
+                format!("variant axis `{}` is declared twice", a.name),
+            ));
+        }
+        if a.choices.len() < 2 {
+            d.push(Diagnostic::at(
+                format!("{path}.choices"),
+                format!(
+                    "variant axis `{}` needs at least two choices to vary anything",
+                    a.name
+                ),
+            ));
+        }
+        for (j, c) in a.choices.iter().enumerate() {
+            let scalar = matches!(
+                c,
+                ron::Value::String(_) | ron::Value::Number(_) | ron::Value::Bool(_)
+            );
+            let one_line = !matches!(c, ron::Value::String(s) if s.contains('\n'));
+            if !scalar || !one_line {
+                d.push(Diagnostic::at(
+                    format!("{path}.choices[{j}]"),
+                    "a variant choice is a one-line string, a number or a bool",
+                ));
+            }
+        }
+        if !source.contains(&format!("${{{}}}", a.name)) {
+            d.push(Diagnostic::at(
+                format!("{path}.name"),
+                format!(
+                    "variant axis `{}` has no effect: nothing in the file says `${{{}}}`",
+                    a.name, a.name
+                ),
+            ));
+        }
+    }
+    let mut rest = source;
+    let mut seen: Vec<&str> = Vec::new();
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if !axes.iter().any(|a| a.name == name) && !seen.contains(&name) {
+            seen.push(name);
+            let names: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
+            let mut diag = Diagnostic::at(
+                "variants",
+                format!("`${{{name}}}` is used but no variant axis is named `{name}`"),
+            );
+            diag.help = crate::suggest(name, names.iter().copied());
+            d.push(diag);
+        }
+        rest = &after[end..];
+    }
+    d
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// SplitMix64's finaliser (Steele, Lea and Flood, 2014): a well-mixed 64-bit hash of a seed.
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"(
+    id: "x",
+    faults: [(at: "0s", kind: DiskFill(host: "${victim}", gb_per_hour: "${rate}", writer: "w"))],
+    briefing: "page about ${victim}",
+    workers: Some(4),
+    variants: [
+        (name: "victim", choices: ["db-1", "db-2", "db-3"]),
+        (name: "rate", choices: [48.0, 60.0]),
+    ],
+)"#;
+
+    #[test]
+    fn axes_are_read_even_where_placeholders_stand_for_numbers() {
+        let a = axes(FILE);
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].choices.len(), 3);
+        assert!(check(FILE, &a).is_empty());
+    }
+
+    #[test]
+    fn substitution_writes_values_as_ron_and_as_text() {
+        let a = axes(FILE);
+        let (text, v) = apply(FILE, &a, &[1, 1]);
+        assert!(
+            text.contains(r#"host: "db-2", gb_per_hour: 60.0,"#),
+            "{text}"
+        );
+        assert!(text.contains(r#""page about db-2""#), "{text}");
+        assert_eq!(v.to_string(), "victim=db-2, rate=60.0");
+        assert_eq!(text.lines().count(), FILE.lines().count());
+    }
+
+    #[test]
+    fn seeds_spread_over_every_choice_and_repeat_exactly() {
+        let a = axes(FILE);
+        let mut seen = [0usize; 3];
+        for seed in 0..300 {
+            let i = pick_for_seed(&a, seed);
+            assert_eq!(i, pick_for_seed(&a, seed));
+            seen[i[0]] += 1;
+        }
+        // Each of three choices lands near 100 of 300 seeds.
+        assert!(seen.iter().all(|&n| (70..=130).contains(&n)), "{seen:?}");
+    }
+
+    #[test]
+    fn unknown_placeholders_and_idle_axes_are_reported() {
+        let text = FILE.replace("page about ${victim}", "page about ${vitcim}");
+        let mut a = axes(&text);
+        a.push(VariantAxis {
+            name: "zone".into(),
+            choices: vec![ron::Value::Bool(true), ron::Value::Bool(false)],
+        });
+        let msgs: Vec<String> = check(&text, &a).into_iter().map(|d| d.message).collect();
+        assert!(
+            msgs.iter().any(|m| m.contains("`${vitcim}` is used")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("`zone` has no effect")),
+            "{msgs:?}"
+        );
+    }
+}
