@@ -278,7 +278,11 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
                 procs.join(", ")
             )))
         }
-        Action::Scale { service, count } => scale(world, service, *count),
+        Action::Scale {
+            service,
+            count,
+            zone,
+        } => scale(world, service, *count, zone.as_deref()),
         Action::Drain { host } | Action::Undrain { host } => {
             let drain = matches!(action, Action::Drain { .. });
             let h = host_of(world, host)?;
@@ -475,7 +479,12 @@ fn failover(world: &mut World, service: &str) -> Result<Applied, SimError> {
     })
 }
 
-fn scale(world: &mut World, service: &str, count: u32) -> Result<Applied, SimError> {
+fn scale(
+    world: &mut World,
+    service: &str,
+    count: u32,
+    zone: Option<&str>,
+) -> Result<Applied, SimError> {
     let s = service_of(world, service)?;
     let spec = world.get::<ServiceSpec>(s).expect("service").clone();
     let Some(scaling) = spec.scaling.clone() else {
@@ -503,7 +512,15 @@ fn scale(world: &mut World, service: &str, count: u32) -> Result<Applied, SimErr
     let at = now(world);
     let mut t = vec![service.to_owned()];
     if count > have {
-        let template = world.get::<HostSpec>(members[0]).expect("host").clone();
+        let mut template = world.get::<HostSpec>(members[0]).expect("host").clone();
+        if let Some(zone) = zone {
+            let zones = &world.resource::<crate::network::Network>().zones;
+            template.zone = zones.iter().position(|z| z == zone).ok_or_else(|| {
+                let hint = scenarios::suggest(zone, zones.iter().map(String::as_str))
+                    .unwrap_or_else(|| format!("zones are {}", zones.join(", ")));
+                SimError::new(format!("no zone `{zone}`; {hint}"))
+            })?;
+        }
         let disk_gb = world
             .get::<HostState>(members[0])
             .map_or(100.0, |h| h.disk_gb);

@@ -32,15 +32,38 @@ pub enum Query {
 /// What to change.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    Restart { host: String },
-    Reboot { host: String },
-    Kill { host: String, process: String },
-    Scale { service: String, count: u32 },
-    Drain { host: String },
-    Undrain { host: String },
-    Rollback { service: String },
-    ExtendVolume { host: String, gb: f64 },
-    Failover { service: String },
+    Restart {
+        host: String,
+    },
+    Reboot {
+        host: String,
+    },
+    Kill {
+        host: String,
+        process: String,
+    },
+    /// `zone`: where new instances go; the first instance's zone if not given.
+    Scale {
+        service: String,
+        count: u32,
+        zone: Option<String>,
+    },
+    Drain {
+        host: String,
+    },
+    Undrain {
+        host: String,
+    },
+    Rollback {
+        service: String,
+    },
+    ExtendVolume {
+        host: String,
+        gb: f64,
+    },
+    Failover {
+        service: String,
+    },
 }
 
 /// One parsed command line.
@@ -156,9 +179,9 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "scale",
         args: &[Arg::Service, Arg::Count],
-        usage: "scale <service> <count>",
+        usage: "scale <service> <count> [in <zone>]",
         summary: "add or remove instances of a service",
-        detail: "New instances need a host provisioned (the service's provisioning time) and then start. Removing instances takes capacity away at once.",
+        detail: "New instances need a host provisioned (the service's provisioning time) and then start; `in <zone>` places them in that zone (spreading a tier over zones), otherwise they join the first instance's zone. A database's new instances are replicas. Removing instances takes capacity away at once.",
     },
     CommandSpec {
         name: "drain",
@@ -315,6 +338,13 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
             spec.usage
         )));
     }
+    // `scale <service> <count> in <zone>`: the one command with an optional trailing clause.
+    let (positional, zone) = match positional.as_slice() {
+        [service, count, word, zone] if name == "scale" && word.eq_ignore_ascii_case("in") => {
+            (vec![service.clone(), count.clone()], Some(zone.clone()))
+        }
+        _ => (positional, None),
+    };
     if positional.len() != spec.args.len() {
         return Err(usage(spec));
     }
@@ -372,6 +402,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
             Command::Act(Action::Scale {
                 service: a(0),
                 count,
+                zone,
             })
         }
         "drain" => Command::Act(Action::Drain { host: a(0) }),

@@ -251,6 +251,20 @@ fn scale_out_provisions_hosts_that_join_the_pool() {
 }
 
 #[test]
+fn scale_out_into_a_named_zone_places_the_new_hosts_there() {
+    let mut sim = Sim::new(&estate(""), 1);
+    sim.execute("scale app 5 in b").unwrap();
+    assert_eq!(host(&sim, "app-4").zone, "b");
+    assert_eq!(host(&sim, "app-5").zone, "b");
+    let err = sim.execute("scale app 6 in c").unwrap_err().to_string();
+    assert!(err.contains("no zone `c`"), "{err}");
+    assert!(
+        sim.execute("scale app 6 on b").is_err(),
+        "only `in` introduces a zone"
+    );
+}
+
+#[test]
 fn refused_commands_change_nothing_and_record_nothing() {
     let mut sim = Sim::new(&estate(""), 1);
     let before = sim.now();

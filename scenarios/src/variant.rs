@@ -81,20 +81,59 @@ pub fn apply(source: &str, axes: &[VariantAxis], indices: &[usize]) -> (String, 
         let Some(value) = axis.choices.get(index) else {
             continue;
         };
-        let as_ron = ron::to_string(value).unwrap_or_default();
-        let plain = match value {
-            ron::Value::String(s) => s.clone(),
-            _ => as_ron.clone(),
+        let shown = match value {
+            ron::Value::Map(map) => {
+                let mut parts = Vec::new();
+                for (k, v) in map.iter() {
+                    if let ron::Value::String(key) = k {
+                        substitute(&mut text, &format!("{}.{key}", axis.name), v);
+                        parts.push(plain(v));
+                    }
+                }
+                format!("({})", parts.join(", "))
+            }
+            v => {
+                substitute(&mut text, &axis.name, v);
+                plain(v)
+            }
         };
-        text = text.replace(&format!("\"${{{}}}\"", axis.name), &as_ron);
-        text = text.replace(&format!("${{{}}}", axis.name), &plain);
         picks.push(Pick {
             axis: axis.name.clone(),
             index,
-            value: plain,
+            value: shown,
         });
     }
     (text, Variant { picks })
+}
+
+/// Replaces `"${name}"` with the value as RON and `${name}` inside strings with its text.
+fn substitute(text: &mut String, name: &str, value: &ron::Value) {
+    let as_ron = ron::to_string(value).unwrap_or_default();
+    *text = text.replace(&format!("\"${{{name}}}\""), &as_ron);
+    *text = text.replace(&format!("${{{name}}}"), &plain(value));
+}
+
+/// A scalar's text: a string without its quotes, a number or bool as RON writes it.
+fn plain(value: &ron::Value) -> String {
+    match value {
+        ron::Value::String(s) => s.clone(),
+        v => ron::to_string(v).unwrap_or_default(),
+    }
+}
+
+/// The placeholder names one choice of `axis` defines: `name`, or `name.key` for each key of a
+/// choice written as a map (values that belong together, like a time and its clock label).
+fn names(axis: &VariantAxis, choice: &ron::Value) -> Vec<String> {
+    match choice {
+        ron::Value::Map(map) => map
+            .keys()
+            .filter_map(|k| match k {
+                ron::Value::String(key) => Some(format!("{}.{key}", axis.name)),
+                _ => None,
+            })
+            .collect(),
+        _ => vec![axis.name.clone()],
+    }
 }
 
 /// Problems with the axes themselves, and placeholders left that no axis defines. `source` is
@@ -132,20 +171,36 @@ pub fn check(source: &str, axes: &[VariantAxis]) -> Vec<Diagnostic> {
                 ),
             ));
         }
+        let first = a.choices.first().map(|c| names(a, c));
         for (j, c) in a.choices.iter().enumerate() {
-            let scalar = matches!(
-                c,
-                ron::Value::String(_) | ron::Value::Number(_) | ron::Value::Bool(_)
-            );
-            let one_line = !matches!(c, ron::Value::String(s) if s.contains('\n'));
-            if !scalar || !one_line {
+            let ok = match c {
+                ron::Value::Map(map) => map
+                    .iter()
+                    .all(|(k, v)| matches!(k, ron::Value::String(_)) && scalar(v)),
+                v => scalar(v),
+            };
+            if !ok {
                 d.push(Diagnostic::at(
                     format!("{path}.choices[{j}]"),
-                    "a variant choice is a one-line string, a number or a bool",
+                    "a variant choice is a one-line string, a number or a bool, or a map of \
+                     names to such values ({\"at\": \"35m\", \"clock\": \"10:35\"})",
+                ));
+            } else if first.as_ref().is_some_and(|f| *f != names(a, c)) {
+                d.push(Diagnostic::at(
+                    format!("{path}.choices[{j}]"),
+                    format!(
+                        "every choice of `{}` must define the same names as the first ({})",
+                        a.name,
+                        first.as_deref().unwrap_or_default().join(", ")
+                    ),
                 ));
             }
         }
-        if !source.contains(&format!("${{{}}}", a.name)) {
+        let used = first
+            .unwrap_or_default()
+            .iter()
+            .any(|n| source.contains(&format!("${{{n}}}")));
+        if !used {
             d.push(Diagnostic::at(
                 format!("{path}.name"),
                 format!(
@@ -161,19 +216,30 @@ pub fn check(source: &str, axes: &[VariantAxis]) -> Vec<Diagnostic> {
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else { break };
         let name = &after[..end];
-        if !axes.iter().any(|a| a.name == name) && !seen.contains(&name) {
+        let defined: Vec<String> = axes
+            .iter()
+            .flat_map(|a| a.choices.first().map(|c| names(a, c)).unwrap_or_default())
+            .collect();
+        if !defined.iter().any(|n| n == name) && !seen.contains(&name) {
             seen.push(name);
-            let names: Vec<&str> = axes.iter().map(|a| a.name.as_str()).collect();
             let mut diag = Diagnostic::at(
                 "variants",
-                format!("`${{{name}}}` is used but no variant axis is named `{name}`"),
+                format!("`${{{name}}}` is used but no variant axis defines `{name}`"),
             );
-            diag.help = crate::suggest(name, names.iter().copied());
+            diag.help = crate::suggest(name, defined.iter().map(String::as_str));
             d.push(diag);
         }
         rest = &after[end..];
     }
     d
+}
+
+fn scalar(v: &ron::Value) -> bool {
+    match v {
+        ron::Value::String(s) => !s.contains('\n'),
+        ron::Value::Number(_) | ron::Value::Bool(_) => true,
+        _ => false,
+    }
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -230,6 +296,20 @@ mod tests {
     }
 
     #[test]
+    fn a_choice_written_as_a_map_keeps_values_that_belong_together() {
+        let file = r#"(at: "${retire.at}", text: "retired at ${retire.clock}",
+    variants: [(name: "retire", choices: [{"at": "35m", "clock": "10:35"}, {"at": "40m", "clock": "10:40"}])])"#;
+        let a = axes(file);
+        assert!(check(file, &a).is_empty(), "{:?}", check(file, &a));
+        let (text, v) = apply(file, &a, &[1]);
+        assert!(
+            text.starts_with(r#"(at: "40m", text: "retired at 10:40","#),
+            "{text}"
+        );
+        assert_eq!(v.to_string(), "retire=(40m, 10:40)");
+    }
+
+    #[test]
     fn seeds_spread_over_every_choice_and_repeat_exactly() {
         let a = axes(FILE);
         let mut seen = [0usize; 3];
@@ -252,7 +332,8 @@ mod tests {
         });
         let msgs: Vec<String> = check(&text, &a).into_iter().map(|d| d.message).collect();
         assert!(
-            msgs.iter().any(|m| m.contains("`${vitcim}` is used")),
+            msgs.iter()
+                .any(|m| m.contains("`${vitcim}` is used but no variant axis defines")),
             "{msgs:?}"
         );
         assert!(
