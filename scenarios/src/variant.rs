@@ -83,14 +83,13 @@ pub fn apply(source: &str, axes: &[VariantAxis], indices: &[usize]) -> (String, 
         };
         let shown = match value {
             ron::Value::Map(map) => {
-                let mut parts = Vec::new();
                 for (k, v) in map.iter() {
                     if let ron::Value::String(key) = k {
                         substitute(&mut text, &format!("{}.{key}", axis.name), v);
-                        parts.push(plain(v));
                     }
                 }
-                format!("({})", parts.join(", "))
+                // A map's values can be many; its place in the list names it.
+                format!("#{} of {}", index + 1, axis.choices.len())
             }
             v => {
                 substitute(&mut text, &axis.name, v);
@@ -306,7 +305,7 @@ mod tests {
             text.starts_with(r#"(at: "40m", text: "retired at 10:40","#),
             "{text}"
         );
-        assert_eq!(v.to_string(), "retire=(40m, 10:40)");
+        assert_eq!(v.to_string(), "retire=#2 of 2");
     }
 
     #[test]
