@@ -139,6 +139,37 @@ fn db_disk_full_needless_restart_and_lossy_failover_are_penalised() {
     assert_snap!("db_disk_full_rash_session", out);
 }
 
+/// Designing out a single point of failure: the replica goes in early, the failover comes a
+/// little after the array goes (the candidate was waiting rather than watching).
+const SINGLE_DATABASE_REPLICA: &str = r#"describe db
+describe db-1
+note "db-1 is our only database server and its storage array goes offline at 11:50 for the firmware upgrade. Adding a replica in eu-north-1b first, then failing over to it when the array goes."
+scale db 2 in eu-north-1b
+wait 10m
+describe db
+wait 38m
+alerts
+status
+failover db
+wait 3m
+status
+note "db-1 went down with the array at 11:50; failed over to the new replica db-2 in eu-north-1b and the storefront is serving again. Rebuild db-1 as a replica when the storage is back."
+resolve
+"#;
+
+#[test]
+fn single_database_replica_then_late_failover() {
+    let out = transcript(
+        "single-db",
+        &["single-database", "--seed", "3"],
+        SINGLE_DATABASE_REPLICA,
+    );
+    assert!(out.contains("provisioning db-2 (eu-north-1b)"), "{out}");
+    let total = printed_total(&out);
+    assert!((60.0..100.0).contains(&total), "{out}");
+    assert_snap!("single_database_replica_session", out);
+}
+
 /// A session of the small fixture scenario, loaded from a content folder instead of the library.
 #[test]
 fn fixture_scenario_plays_from_a_content_folder() {
