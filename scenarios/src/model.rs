@@ -52,8 +52,18 @@ pub struct Scenario {
 #[serde(deny_unknown_fields)]
 pub struct VariantAxis {
     pub name: String,
-    /// One-line strings, numbers or bools.
-    pub choices: Vec<ron::Value>,
+    pub choices: Vec<Choice>,
+}
+
+/// One choice of a variant axis: a one-line string, a number or a bool, or a map of names to
+/// such values for things that vary together (a fault's time and the clock the briefing shows).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Choice {
+    Flag(bool),
+    Number(f64),
+    Text(String),
+    Map(std::collections::BTreeMap<String, Choice>),
 }
 
 fn default_start() -> String {

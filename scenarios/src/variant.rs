@@ -12,7 +12,7 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::VariantAxis;
+use crate::model::{Choice, VariantAxis};
 
 /// The choice made on each axis for one run, in the order the axes are declared.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -82,11 +82,9 @@ pub fn apply(source: &str, axes: &[VariantAxis], indices: &[usize]) -> (String, 
             continue;
         };
         let shown = match value {
-            ron::Value::Map(map) => {
-                for (k, v) in map.iter() {
-                    if let ron::Value::String(key) = k {
-                        substitute(&mut text, &format!("{}.{key}", axis.name), v);
-                    }
+            Choice::Map(map) => {
+                for (key, v) in map {
+                    substitute(&mut text, &format!("{}.{key}", axis.name), v);
                 }
                 // A map's values can be many; its place in the list names it.
                 format!("#{} of {}", index + 1, axis.choices.len())
@@ -106,31 +104,31 @@ pub fn apply(source: &str, axes: &[VariantAxis], indices: &[usize]) -> (String, 
 }
 
 /// Replaces `"${name}"` with the value as RON and `${name}` inside strings with its text.
-fn substitute(text: &mut String, name: &str, value: &ron::Value) {
-    let as_ron = ron::to_string(value).unwrap_or_default();
+fn substitute(text: &mut String, name: &str, value: &Choice) {
+    let as_ron = match value {
+        Choice::Text(s) => ron::to_string(s).unwrap_or_default(),
+        v => plain(v),
+    };
     *text = text.replace(&format!("\"${{{name}}}\""), &as_ron);
     *text = text.replace(&format!("${{{name}}}"), &plain(value));
 }
 
-/// A scalar's text: a string without its quotes, a number or bool as RON writes it.
-fn plain(value: &ron::Value) -> String {
+/// A scalar's text: a string without its quotes, a number as Rust and RON both read it (`48`,
+/// `43.2`: whole numbers have no decimal point, so they fit integer fields too), a bool.
+fn plain(value: &Choice) -> String {
     match value {
-        ron::Value::String(s) => s.clone(),
-        v => ron::to_string(v).unwrap_or_default(),
+        Choice::Text(s) => s.clone(),
+        Choice::Number(n) => format!("{n}"),
+        Choice::Flag(b) => b.to_string(),
+        Choice::Map(_) => String::new(),
     }
 }
 
 /// The placeholder names one choice of `axis` defines: `name`, or `name.key` for each key of a
 /// choice written as a map (values that belong together, like a time and its clock label).
-fn names(axis: &VariantAxis, choice: &ron::Value) -> Vec<String> {
+fn names(axis: &VariantAxis, choice: &Choice) -> Vec<String> {
     match choice {
-        ron::Value::Map(map) => map
-            .keys()
-            .filter_map(|k| match k {
-                ron::Value::String(key) => Some(format!("{}.{key}", axis.name)),
-                _ => None,
-            })
-            .collect(),
+        Choice::Map(map) => map.keys().map(|k| format!("{}.{k}", axis.name)).collect(),
         _ => vec![axis.name.clone()],
     }
 }
@@ -173,9 +171,7 @@ pub fn check(source: &str, axes: &[VariantAxis]) -> Vec<Diagnostic> {
         let first = a.choices.first().map(|c| names(a, c));
         for (j, c) in a.choices.iter().enumerate() {
             let ok = match c {
-                ron::Value::Map(map) => map
-                    .iter()
-                    .all(|(k, v)| matches!(k, ron::Value::String(_)) && scalar(v)),
+                Choice::Map(map) => map.values().all(scalar),
                 v => scalar(v),
             };
             if !ok {
@@ -233,11 +229,12 @@ pub fn check(source: &str, axes: &[VariantAxis]) -> Vec<Diagnostic> {
     d
 }
 
-fn scalar(v: &ron::Value) -> bool {
+fn scalar(v: &Choice) -> bool {
     match v {
-        ron::Value::String(s) => !s.contains('\n'),
-        ron::Value::Number(_) | ron::Value::Bool(_) => true,
-        _ => false,
+        Choice::Text(s) => !s.contains('\n'),
+        Choice::Number(n) => n.is_finite(),
+        Choice::Flag(_) => true,
+        Choice::Map(_) => false,
     }
 }
 
@@ -286,11 +283,11 @@ mod tests {
         let a = axes(FILE);
         let (text, v) = apply(FILE, &a, &[1, 1]);
         assert!(
-            text.contains(r#"host: "db-2", gb_per_hour: 60.0,"#),
+            text.contains(r#"host: "db-2", gb_per_hour: 60,"#),
             "{text}"
         );
         assert!(text.contains(r#""page about db-2""#), "{text}");
-        assert_eq!(v.to_string(), "victim=db-2, rate=60.0");
+        assert_eq!(v.to_string(), "victim=db-2, rate=60");
         assert_eq!(text.lines().count(), FILE.lines().count());
     }
 
@@ -327,7 +324,7 @@ mod tests {
         let mut a = axes(&text);
         a.push(VariantAxis {
             name: "zone".into(),
-            choices: vec![ron::Value::Bool(true), ron::Value::Bool(false)],
+            choices: vec![Choice::Flag(true), Choice::Flag(false)],
         });
         let msgs: Vec<String> = check(&text, &a).into_iter().map(|d| d.message).collect();
         assert!(
