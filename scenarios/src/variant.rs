@@ -83,11 +83,12 @@ pub fn apply(source: &str, axes: &[VariantAxis], indices: &[usize]) -> (String, 
         };
         let shown = match value {
             Choice::Map(map) => {
+                let mut parts = Vec::with_capacity(map.len());
                 for (key, v) in map {
                     substitute(&mut text, &format!("{}.{key}", axis.name), v);
+                    parts.push(format!("{key}={}", plain(v)));
                 }
-                // A map's values can be many; its place in the list names it.
-                format!("#{} of {}", index + 1, axis.choices.len())
+                format!("({})", parts.join(" "))
             }
             v => {
                 substitute(&mut text, &axis.name, v);
@@ -282,10 +283,7 @@ mod tests {
     fn substitution_writes_values_as_ron_and_as_text() {
         let a = axes(FILE);
         let (text, v) = apply(FILE, &a, &[1, 1]);
-        assert!(
-            text.contains(r#"host: "db-2", gb_per_hour: 60,"#),
-            "{text}"
-        );
+        assert!(text.contains(r#"host: "db-2", gb_per_hour: 60,"#), "{text}");
         assert!(text.contains(r#""page about db-2""#), "{text}");
         assert_eq!(v.to_string(), "victim=db-2, rate=60");
         assert_eq!(text.lines().count(), FILE.lines().count());
@@ -302,7 +300,7 @@ mod tests {
             text.starts_with(r#"(at: "40m", text: "retired at 10:40","#),
             "{text}"
         );
-        assert_eq!(v.to_string(), "retire=#2 of 2");
+        assert_eq!(v.to_string(), "retire=(at=40m clock=10:40)");
     }
 
     #[test]
