@@ -272,8 +272,9 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
     }
 }
 
-/// Loads and validates every variant, and runs the reference solution on each (every step must
-/// be accepted).
+/// Loads and validates every variant, runs the reference solution on each (every step must be
+/// accepted), and checks on five seeds that the rubric scores the reference high and doing
+/// nothing low.
 fn check_one(path: &Path) -> Result<String, String> {
     let entry = library::load_path(path).map_err(|e| e.to_string())?;
     let variants =
@@ -302,17 +303,48 @@ fn check_one(path: &Path) -> Result<String, String> {
             .to_string());
         }
     }
+    let mut runs = Vec::with_capacity(FAIRNESS_SEEDS.len());
+    for seed in FAIRNESS_SEEDS {
+        runs.push(runner::fairness(&entry.source, &entry.text, seed)?);
+    }
     let s = &entry.scenario;
+    let unfair: Vec<String> = runs
+        .iter()
+        .filter(|r| !r.fair())
+        .map(|r| r.explain(&s.id))
+        .collect();
+    if !unfair.is_empty() {
+        return Err(format!(
+            "error: {}: the rubric does not tell the reference solution from doing nothing\n{}",
+            path.display(),
+            unfair.join("")
+        ));
+    }
+    let range = |f: fn(&runner::Fairness) -> f64| {
+        let lo = runs.iter().map(f).fold(f64::INFINITY, f64::min);
+        let hi = runs.iter().map(f).fold(f64::NEG_INFINITY, f64::max);
+        if (hi - lo).abs() < 0.05 {
+            format!("{lo:.1}")
+        } else {
+            format!("{lo:.1}-{hi:.1}")
+        }
+    };
     Ok(format!(
-        "{}: {} {}, {}, {}, {}",
+        "{}: {} {}, {}, {}, {}; reference {} and doing nothing {} on seeds 1-{}",
         s.id,
         s.level.label(),
         s.kind.label(),
         plural(s.faults.len(), "fault"),
         plural(s.reference.len(), "reference step"),
-        plural(variants.len(), "variant")
+        plural(variants.len(), "variant"),
+        range(|r| r.reference.total),
+        range(|r| r.nothing.total),
+        FAIRNESS_SEEDS.len()
     ))
 }
+
+/// Seeds `check` grades each scenario on; each picks its own variant.
+const FAIRNESS_SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
 
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {

@@ -44,3 +44,59 @@ pub fn grade(scenario: &Scenario, seed: u64, sim: &mut Sim) -> Result<Scorecard,
     grader::compare(&mut card, worst, best);
     Ok(card)
 }
+
+/// The bar every scenario must clear on every seed checked: the reference scores at least this...
+pub const REFERENCE_AT_LEAST: f64 = 85.0;
+/// ...and doing nothing at most this.
+pub const NOTHING_AT_MOST: f64 = 40.0;
+
+/// The reference solution and doing nothing on one seed (and the variant it picks), graded.
+pub struct Fairness {
+    pub seed: u64,
+    pub variant: scenarios::Variant,
+    pub reference: Scorecard,
+    pub nothing: Scorecard,
+}
+
+impl Fairness {
+    pub fn fair(&self) -> bool {
+        self.reference.total >= REFERENCE_AT_LEAST && self.nothing.total <= NOTHING_AT_MOST
+    }
+
+    /// Why a seed fails the bar, with each KPI of both runs side by side.
+    pub fn explain(&self, id: &str) -> String {
+        let mut out = format!(
+            "{id} seed {} (variant {}): reference {:.1} (needs >= {REFERENCE_AT_LEAST}), doing nothing {:.1} (needs <= {NOTHING_AT_MOST})\n",
+            self.seed, self.variant, self.reference.total, self.nothing.total
+        );
+        for (r, n) in self.reference.kpis.iter().zip(&self.nothing.kpis) {
+            out.push_str(&format!(
+                "    {:<18} reference {:>9.1} -> {:>5.1}   nothing {:>9.1} -> {:>5.1}   ({})\n",
+                r.name, r.value, r.score, n.value, n.score, r.unit
+            ));
+        }
+        out
+    }
+}
+
+/// Grades the reference solution and doing nothing on `seed`, with the variant the seed picks.
+pub fn fairness(source: &str, text: &str, seed: u64) -> Result<Fairness, String> {
+    let (scenario, variant) =
+        scenarios::load_variant(source, text, seed).map_err(|e| e.to_string())?;
+    let reference = run_reference(&scenario, seed)
+        .map_err(|e| {
+            format!(
+                "seed {seed} (variant {variant}): reference step {} is refused: {}",
+                e.index + 1,
+                e.error
+            )
+        })?
+        .record();
+    let targets = grader::reference_targets(&reference);
+    Ok(Fairness {
+        seed,
+        reference: grader::grade(&scenario, &reference, &targets),
+        nothing: grader::grade(&scenario, &run_nothing(&scenario, seed).record(), &targets),
+        variant,
+    })
+}

@@ -12,6 +12,7 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::locate::Pos;
 use crate::model::{Choice, VariantAxis};
 
 /// The choice made on each axis for one run, in the order the axes are declared.
@@ -206,26 +207,36 @@ pub fn check(source: &str, axes: &[VariantAxis]) -> Vec<Diagnostic> {
             ));
         }
     }
-    let mut rest = source;
+    let defined: Vec<String> = axes
+        .iter()
+        .flat_map(|a| a.choices.first().map(|c| names(a, c)).unwrap_or_default())
+        .collect();
     let mut seen: Vec<&str> = Vec::new();
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
+    let mut from = 0;
+    while let Some(found) = source[from..].find("${") {
+        let start = from + found;
+        let after = &source[start + 2..];
         let Some(end) = after.find('}') else { break };
         let name = &after[..end];
-        let defined: Vec<String> = axes
-            .iter()
-            .flat_map(|a| a.choices.first().map(|c| names(a, c)).unwrap_or_default())
-            .collect();
-        if !defined.iter().any(|n| n == name) && !seen.contains(&name) {
-            seen.push(name);
-            let mut diag = Diagnostic::at(
-                "variants",
-                format!("`${{{name}}}` is used but no variant axis defines `{name}`"),
-            );
-            diag.help = crate::suggest(name, defined.iter().map(String::as_str));
-            d.push(diag);
+        from = start + 2 + end;
+        if defined.iter().any(|n| n == name) || seen.contains(&name) {
+            continue;
         }
-        rest = &after[end..];
+        seen.push(name);
+        let before = &source[..start];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        d.push(Diagnostic {
+            message: format!("`${{{name}}}` is used but no variant axis defines `{name}`"),
+            path: None,
+            pos: Some(Pos {
+                line,
+                col,
+                len: name.chars().count() + 3,
+            }),
+            help: crate::suggest(name, defined.iter().map(String::as_str))
+                .or_else(|| Some("declare it in `variants`, or correct the name".into())),
+        });
     }
     d
 }

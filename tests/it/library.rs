@@ -65,65 +65,22 @@ fn every_rust_file_opens_with_a_line_saying_what_it_is() {
     );
 }
 
-/// The bar every shipped scenario clears: on five seeds (each choosing its own variant), the
-/// reference solution scores at least 85 and doing nothing at most 40, graded as `gameday grade`
-/// grades. A failure prints each KPI of both runs so the author sees why; with `GAMEDAY_SCORES=1`
-/// (and `--nocapture`) every run's totals are printed.
+/// The bar every shipped scenario clears: `gameday check content` loads every variant, runs the
+/// reference on each, and on five seeds (each choosing its own variant) requires the reference to
+/// score at least 85 and doing nothing at most 40, graded as `gameday grade` grades. A failure
+/// prints each KPI of both runs so the author sees why.
 #[test]
 fn every_shipped_scenario_tells_the_reference_from_doing_nothing_on_five_seeds() {
-    let mut failures = Vec::new();
+    let out = crate::support::gameday(&["check", "content"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let files = ron_files(&Path::new(ROOT).join("content"));
-    for f in files
-        .iter()
-        .filter(|f| !f.components().any(|c| c.as_os_str() == "packs"))
-    {
-        let text = std::fs::read_to_string(f).expect("readable");
-        for seed in 1..=5 {
-            let name = f.display().to_string();
-            let (s, variant) =
-                scenarios::load_variant(&name, &text, seed).unwrap_or_else(|e| panic!("{e}"));
-            let reference = match engine::run_reference(&s, seed) {
-                Ok(sim) => sim.record(),
-                Err(e) => {
-                    failures.push(format!(
-                        "{} seed {seed} ({variant}): reference step {} refused: {}",
-                        s.id,
-                        e.index + 1,
-                        e.error
-                    ));
-                    continue;
-                }
-            };
-            let targets = grader::reference_targets(&reference);
-            let best = grader::grade(&s, &reference, &targets);
-            let worst = grader::grade(&s, &engine::run_nothing(&s, seed).record(), &targets);
-            if std::env::var_os("GAMEDAY_SCORES").is_some() {
-                eprintln!(
-                    "{} seed {seed} ({variant}): reference {:.1}, nothing {:.1}",
-                    s.id, best.total, worst.total
-                );
-            }
-            if best.total < 85.0 || worst.total > 40.0 {
-                let kpis: Vec<String> = best
-                    .kpis
-                    .iter()
-                    .zip(&worst.kpis)
-                    .map(|(b, w)| {
-                        format!(
-                            "    {:<16} reference {:>7.1} {:<18} -> {:>5.1}   nothing {:>7.1} -> {:>5.1}",
-                            b.name, b.value, b.unit, b.score, w.value, w.score
-                        )
-                    })
-                    .collect();
-                failures.push(format!(
-                    "{} seed {seed} ({variant}): reference {:.1} (needs >= 85), nothing {:.1} (needs <= 40)\n{}",
-                    s.id,
-                    best.total,
-                    worst.total,
-                    kpis.join("\n")
-                ));
-            }
-        }
+    assert!(
+        out.stdout
+            .ends_with(&format!("checked {} files: all ok\n", files.len())),
+        "{}",
+        out.stdout
+    );
+    for line in out.stdout.lines().filter(|l| l.starts_with("ok: ")) {
+        assert!(line.contains("on seeds 1-5"), "{line}");
     }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
