@@ -44,6 +44,7 @@ pub fn overview() -> String {
             ][..],
         ),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
+        ("Monitoring", &["alert"][..]),
     ] {
         out.push_str(&format!("{title}:\n"));
         for name in names {

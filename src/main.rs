@@ -8,6 +8,7 @@ mod journal;
 mod library;
 mod render;
 mod repl;
+mod repl_alert;
 mod runner;
 
 use std::io::IsTerminal;

@@ -147,6 +147,14 @@ impl Input {
         }
     }
 
+    fn set_alert_names(&mut self, alerts: Vec<String>) {
+        if let Input::Terminal(editor, _) = self
+            && let Some(h) = editor.helper_mut()
+        {
+            *h.alerts.borrow_mut() = alerts;
+        }
+    }
+
     fn save_history(&mut self) {
         if let Input::Terminal(editor, Some(path)) = self {
             let _ = editor.save_history(path);
@@ -189,6 +197,7 @@ pub fn play(
     let mut leaving = false;
     while !sim.is_over() {
         input.set_names(sim.names());
+        input.set_alert_names(sim.alert_names());
         let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
         let text = match input.read(&prompt, true) {
             Line::Text(t) => t,
@@ -315,6 +324,8 @@ fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {
 #[derive(Default)]
 pub struct Completion {
     names: Rc<RefCell<Vec<String>>>,
+    /// Names of the alert rules in force, for `alert del`.
+    alerts: Rc<RefCell<Vec<String>>>,
 }
 
 impl Completer for Completion {
@@ -339,6 +350,11 @@ impl Completer for Completion {
         } else {
             let head = before.split_whitespace().next().unwrap_or("");
             match spec(head).and_then(|c| c.args.get(index - 1)) {
+                Some(Arg::Alert) => crate::repl_alert::candidates(
+                    before,
+                    &self.names.borrow(),
+                    &self.alerts.borrow(),
+                ),
                 Some(Arg::Host | Arg::Service | Arg::Target) => self.names.borrow().clone(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
                 _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),

@@ -75,6 +75,8 @@ pub enum Command {
     Note(String),
     Hint,
     Resolve,
+    /// Add or delete an alert rule.
+    Alert(crate::monitoring::AlertEdit),
 }
 
 /// What kind of thing an argument names, for completion and help.
@@ -89,6 +91,8 @@ pub enum Arg {
     Count,
     Size,
     Text,
+    /// `alert`'s subcommand and rule.
+    Alert,
 }
 
 /// One command of the table.
@@ -246,6 +250,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "declare the incident resolved and get your scorecard",
         detail: "The rest of the scenario's time then plays out without you, so an unfixed cause still counts against you.",
     },
+    CommandSpec {
+        name: "alert",
+        args: &[Arg::Alert],
+        usage: "alert add \"<rule>\" on <target> | list | del <name>",
+        summary: "write, list or delete alert rules",
+        detail: "alert add \"<metric> > <threshold> for <duration>\" on <host|service> [as NAME] adds a rule (`<` works too); the metric is one of cpu, memory, disk, rps, errors, p99, connections, or burn(<window>) for the SLO error-budget burn rate over a window (1 means the budget lasts exactly the SLO window; 14.4 over 1h spends 2% of a 30-day budget in that hour). Examples: alert add \"p99 > 300ms for 5m\" on lb; alert add \"burn(1h) > 14.4 for 2m\" on lb as FastBurn. The rule is evaluated like the scenario's own, pages when the condition has held for the duration, and is refused if it could never fire. Writing a rule takes about a minute. alert list (or `alerts`) shows every rule; alert del NAME removes one, the scenario's included.",
+    },
 ];
 
 /// Why a line is not a command.
@@ -330,6 +341,9 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         return Ok(Command::Note(text.to_owned()));
     }
     let args = words(rest)?;
+    if name == "alert" {
+        return crate::monitoring::parse(&args);
+    }
     let (positional, last) =
         split_last(&args).map_err(|m| err(format!("{m}; usage: {}", spec.usage)))?;
     if last.is_some() && !matches!(name.as_str(), "metrics" | "logs") {

@@ -108,7 +108,9 @@ pub fn struck(world: &World, kind: &FaultKind) -> Vec<String> {
         | FaultKind::ProcessCrash { host }
         | FaultKind::DiskFill { host, .. }
         | FaultKind::CpuSaturation { host, .. } => add_host(world, &mut out, host),
-        FaultKind::MemoryLeak { service: s, .. } | FaultKind::BadDeploy { service: s, .. } => {
+        FaultKind::MemoryLeak { service: s, .. }
+        | FaultKind::BadDeploy { service: s, .. }
+        | FaultKind::LatencyCreep { service: s, .. } => {
             out.push(s.clone());
             if let Some(st) = service(world, s).and_then(|e| world.get::<ServiceState>(e)) {
                 out.extend(st.members.iter().map(|m| host_name(world, *m)));

@@ -9,6 +9,7 @@ mod demand;
 mod effects;
 mod math;
 mod metrics;
+mod monitoring;
 mod network;
 mod observe;
 pub mod queueing;
@@ -26,6 +27,7 @@ pub use actions::Applied;
 pub use command::{
     Action, Arg, COMMANDS, Command, CommandSpec, ParseError, Query, parse, spec, words,
 };
+pub use monitoring::{ALERT_EDIT_COST, AlertEdit, parse_condition};
 pub use record::*;
 pub use runs::{StepError, run_nothing, run_reference};
 pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};

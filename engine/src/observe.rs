@@ -402,18 +402,16 @@ fn zone_view(world: &World, z: usize) -> ZoneView {
 fn alerts(world: &World) -> Vec<AlertRow> {
     let sc = &world.resource::<ScenarioRes>().0;
     let metrics = world.resource::<Metrics>();
-    sc.alerts
+    world
+        .resource::<Alerts>()
+        .states
         .iter()
-        .zip(&world.resource::<Alerts>().states)
-        .map(|(rule, st)| {
-            let value = st
-                .owner
-                .and_then(|o| metrics.of(o))
-                .map_or(0.0, |set| set.get(rule.metric).latest());
-            let (op, threshold) = match (rule.above, rule.below) {
-                (Some(t), _) => (">", t),
-                (_, Some(t)) => ("<", t),
-                _ => ("?", 0.0),
+        .map(|st| {
+            let rule = &st.rule;
+            let value = match (&st.burn, st.owner.and_then(|o| metrics.of(o))) {
+                (Some(window), _) => window.rate(sc.slo.availability),
+                (None, Some(set)) => set.get(rule.metric).latest(),
+                (None, None) => 0.0,
             };
             let (state, since) = match (st.firing_since, st.pending_since) {
                 (Some(t), _) => ("firing", Some(t)),
@@ -422,16 +420,11 @@ fn alerts(world: &World) -> Vec<AlertRow> {
             };
             AlertRow {
                 name: rule.name.clone(),
-                condition: format!(
-                    "{} {} {op} {threshold}{} for {}",
-                    rule.target,
-                    rule.metric.label(),
-                    rule.metric.unit(),
-                    rule.for_
-                ),
+                condition: crate::monitoring::condition(rule),
                 state: state.into(),
                 since,
                 value,
+                by_candidate: st.by_candidate,
             }
         })
         .collect()

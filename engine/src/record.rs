@@ -23,6 +23,8 @@ pub struct RunRecord {
     /// One sample per simulated minute of the service as users saw it.
     pub minutes: Vec<MinuteSample>,
     pub totals: Totals,
+    /// Every time an alert rule fired, the scenario's or the candidate's, in order.
+    pub alerts: Vec<AlertFiring>,
 }
 
 /// A command as entered, with what it touched and what the engine judged of it.
@@ -53,6 +55,8 @@ pub enum CommandClass {
     Hint { index: usize },
     /// Declared the incident resolved.
     Resolve,
+    /// Changed the monitoring (added or deleted an alert rule), not the estate.
+    Configure,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -107,4 +111,24 @@ pub struct Totals {
     pub writes_lost: f64,
     /// Dollars spent on hosts.
     pub cost: f64,
+}
+
+/// One firing of an alert rule: when it paged and when it cleared.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AlertFiring {
+    pub rule: String,
+    /// The host or service the rule watches.
+    pub target: String,
+    pub metric: scenarios::Metric,
+    /// Whether the rule watches the error-budget burn rate rather than the raw metric.
+    pub burn: bool,
+    /// Written by the candidate (`alert add`), rather than shipped with the scenario.
+    pub by_candidate: bool,
+    /// The condition as `alerts` shows it, e.g. "lb burn(1h) > 14.4 for 2m".
+    pub condition: String,
+    pub fired_at: Dur,
+    /// When the condition stopped holding or the rule was deleted; `None` if still firing at the end.
+    pub resolved_at: Option<Dur>,
+    /// The watched value when it fired.
+    pub value: f64,
 }

@@ -181,19 +181,28 @@ impl Metrics {
     }
 }
 
-/// State of each alert rule.
-#[derive(Clone, Debug, Default)]
+/// One alert rule in force and its state: the scenario's own, or one the candidate wrote.
+#[derive(Clone, Debug)]
 pub struct AlertState {
-    /// The rule's target, resolved once when the world is built.
+    pub rule: scenarios::AlertRule,
+    /// Written by the candidate with `alert add`, rather than shipped with the scenario.
+    pub by_candidate: bool,
+    /// The rule's target, resolved once when the rule is created.
     pub owner: Option<MetricOwner>,
     pub pending_since: Option<Dur>,
     pub firing_since: Option<Dur>,
     pub fired_count: u32,
+    /// For a burn-rate rule, the requests and failures over its window.
+    pub burn: Option<crate::monitoring::BurnWindow>,
+    /// Index into [`Alerts::firings`] of the firing in progress.
+    pub open: Option<usize>,
 }
 
+/// The alert rules in force, in the order they were created, and every time one fired.
 #[derive(Resource, Debug, Default)]
 pub struct Alerts {
     pub states: Vec<AlertState>,
+    pub firings: Vec<crate::record::AlertFiring>,
 }
 
 /// What the candidate has done, for the run record.

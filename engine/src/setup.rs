@@ -195,6 +195,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
         fired: Vec::new(),
     });
     world.insert_resource(Ops::default());
+    world.insert_resource(crate::monitoring::Creeps::default());
     let mut lines = scenario.logs.clone();
     lines.sort_by_key(|l| l.at); // stable: equal times keep file order
     world.insert_resource(ScriptedLogs { lines, next: 0 });
@@ -207,20 +208,27 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
             .alerts
             .iter()
             .map(|rule| AlertState {
+                burn: rule
+                    .burn_window
+                    .map(|w| crate::monitoring::BurnWindow::new(w, scenario.tick)),
+                ..AlertState::new(rule.clone(), false)
+            })
+            .map(|state| AlertState {
                 owner: topo
                     .hosts
                     .iter()
-                    .position(|h| h.id == rule.target)
+                    .position(|h| h.id == state.rule.target)
                     .map(MetricOwner::Host)
                     .or_else(|| {
                         topo.services
                             .iter()
-                            .position(|s| s.id == rule.target)
+                            .position(|s| s.id == state.rule.target)
                             .map(MetricOwner::Service)
                     }),
-                ..AlertState::default()
+                ..state
             })
             .collect(),
+        firings: Vec::new(),
     });
     world.insert_resource(Journal::default());
     world.insert_resource(ScenarioRes(scenario.clone()));

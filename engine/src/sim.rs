@@ -41,6 +41,7 @@ pub fn schedule() -> Schedule {
             write_scripted_logs,
             complete_operations,
             run_processes,
+            creep_latency,
             route_traffic,
             track_replication,
             check_health,
@@ -220,6 +221,16 @@ impl Sim {
                     Dur::ZERO,
                 )
             }
+            Command::Alert(edit) => {
+                let applied = crate::monitoring::apply(&mut self.world, &edit)?;
+                (
+                    Response::Done(applied.message),
+                    CommandClass::Configure,
+                    applied.targets,
+                    None,
+                    crate::monitoring::ALERT_EDIT_COST,
+                )
+            }
             Command::Resolve => (
                 Response::Resolved,
                 CommandClass::Resolve,
@@ -262,6 +273,16 @@ impl Sim {
             .collect()
     }
 
+    /// Names of the alert rules in force, for completion.
+    pub fn alert_names(&self) -> Vec<String> {
+        self.world
+            .resource::<crate::resources::Alerts>()
+            .states
+            .iter()
+            .map(|s| s.rule.name.clone())
+            .collect()
+    }
+
     /// Everything the run produced so far.
     pub fn record(&self) -> RunRecord {
         let ledger = self.world.resource::<Ledger>();
@@ -278,6 +299,11 @@ impl Sim {
             events: self.world.resource::<Log>().events.clone(),
             minutes,
             totals: ledger.totals,
+            alerts: self
+                .world
+                .resource::<crate::resources::Alerts>()
+                .firings
+                .clone(),
         }
     }
 }

@@ -67,6 +67,8 @@ pub struct AlertRow {
     pub state: String,
     pub since: Option<Dur>,
     pub value: f64,
+    /// Written by the candidate with `alert add`.
+    pub by_candidate: bool,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

@@ -6,7 +6,10 @@ use engine::{CommandClass, RunRecord};
 use scenarios::{Dur, Kpi, KpiTarget, Scenario, clock_label};
 
 use crate::scorecard::{Evidence, HintUse, KpiScore, Scorecard, round1};
-use crate::{availability, change_safety, communication, data_loss, detection, latency, recovery};
+use crate::{
+    alert_detection, alert_noise, availability, change_safety, communication, data_loss, detection,
+    latency, recovery,
+};
 
 /// What every KPI measurement reads.
 pub(crate) struct Input<'a> {
@@ -75,6 +78,8 @@ fn score_kpi(input: &Input, goal: &KpiTarget) -> KpiScore {
         Kpi::ChangeSafety => change_safety::measure,
         Kpi::DataLoss => data_loss::measure,
         Kpi::Communication => communication::measure,
+        Kpi::AlertDetection => alert_detection::measure,
+        Kpi::AlertNoise => alert_noise::measure,
     };
     let Measured { value, evidence } = measure(input, goal);
     // Score the rounded value so the card is consistent with itself as printed.

@@ -4,6 +4,8 @@
 //! Reads only the [`engine::RunRecord`] and the [`scenarios::Scenario`]; pure, deterministic,
 //! and free of I/O, so the same run always earns the same scorecard.
 
+mod alert_detection;
+mod alert_noise;
 mod availability;
 mod change_safety;
 mod communication;
@@ -19,6 +21,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
+pub use alert_noise::FLAP_WINDOW;
 pub use change_safety::reference_targets;
 pub use compare::compare;
 pub use grade::grade;

@@ -89,6 +89,7 @@ fn run(commands: Vec<CommandRecord>) -> RunRecord {
         events: vec![],
         minutes: vec![],
         totals: Totals::default(),
+        alerts: vec![],
     }
 }
 

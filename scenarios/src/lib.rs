@@ -6,6 +6,7 @@ mod duration;
 mod load;
 mod locate;
 mod model;
+mod monitoring;
 mod validate;
 mod variant;
 
@@ -14,5 +15,6 @@ pub use duration::{Dur, MAX_DURATION_MS};
 pub use load::{MAX_FILE_BYTES, load_every_variant, load_file, load_str, load_variant, locate_all};
 pub use locate::{Locations, Pos};
 pub use model::*;
+pub use monitoring::{HOST_ONLY_METRICS, MIN_BURN_WINDOW, max_burn, never_holds};
 pub use validate::{MAX_ENTITIES, MAX_TICKS, clock_label, parse_clock, validate};
 pub use variant::{Pick, Variant, pick_for_seed};

@@ -443,6 +443,17 @@ pub enum FaultKind {
         #[serde(default)]
         leak_mb_per_min: f64,
     },
+    /// The running version of `service` gets slower as it runs: its CPU time per request grows by
+    /// `percent_per_hour` of the original every hour (a query scanning a table that grows with
+    /// every order, a cache whose hit rate decays). `rollback` to an earlier version ends it.
+    LatencyCreep {
+        service: String,
+        percent_per_hour: f64,
+        /// If set, the creep arrives with a release of this version (rolled out like any deploy),
+        /// so `rollback` to the version before it ends the creep.
+        #[serde(default)]
+        version: Option<String>,
+    },
 }
 
 impl FaultKind {
@@ -456,6 +467,7 @@ impl FaultKind {
             FaultKind::LinkDown { .. } => "link down",
             FaultKind::LinkDegraded { .. } => "link degraded",
             FaultKind::BadDeploy { .. } => "bad deploy",
+            FaultKind::LatencyCreep { .. } => "latency creep",
         }
     }
 }
@@ -491,6 +503,11 @@ pub struct AlertRule {
     pub below: Option<f64>,
     #[serde(rename = "for", default)]
     pub for_: Dur,
+    /// When set, the rule watches the SLO error-budget burn rate of the target over this window
+    /// instead of the raw metric (which must then be `Errors`): the share of requests that failed
+    /// in the window divided by the share the SLO allows (`1 - availability`).
+    #[serde(default)]
+    pub burn_window: Option<Dur>,
 }
 
 /// A metric every host or service reports.
@@ -620,6 +637,12 @@ pub enum Kpi {
     DataLoss,
     /// Minutes without a status update beyond the cadence, plus 30 if the root cause is never named.
     Communication,
+    /// Minutes from each fault's onset to the first alert the candidate wrote firing on it
+    /// (a fault no such alert caught counts to the end of the run), averaged over faults.
+    AlertDetection,
+    /// Pages that were noise: alerts that fired while no fault was active, or re-fired soon after
+    /// clearing (flapping).
+    AlertNoise,
 }
 
 impl Kpi {
@@ -632,13 +655,20 @@ impl Kpi {
             Kpi::ChangeSafety => "change safety",
             Kpi::DataLoss => "data loss",
             Kpi::Communication => "communication",
+            Kpi::AlertDetection => "alert detection",
+            Kpi::AlertNoise => "alert noise",
         }
     }
 
     pub const fn unit(self) -> &'static str {
         match self {
             Kpi::Availability => "% of error budget",
-            Kpi::TimeToDetect | Kpi::TimeToRecover | Kpi::Latency | Kpi::Communication => "min",
+            Kpi::TimeToDetect
+            | Kpi::TimeToRecover
+            | Kpi::Latency
+            | Kpi::Communication
+            | Kpi::AlertDetection => "min",
+            Kpi::AlertNoise => "noisy pages",
             Kpi::ChangeSafety => "unsafe actions",
             Kpi::DataLoss => "writes",
         }

@@ -17,16 +17,16 @@ pub const MAX_LIST: usize = 10_000;
 /// Longest text field (briefing, log line, note keyword).
 pub const MAX_TEXT: usize = 20_000;
 
-struct Check<'a> {
-    out: Vec<Diagnostic>,
-    s: &'a Scenario,
+pub(crate) struct Check<'a> {
+    pub(crate) out: Vec<Diagnostic>,
+    pub(crate) s: &'a Scenario,
     zones: BTreeSet<&'a str>,
     hosts: BTreeSet<&'a str>,
     services: BTreeSet<&'a str>,
 }
 
 impl<'a> Check<'a> {
-    fn error(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.out.push(Diagnostic::at(path, message));
     }
 
@@ -86,7 +86,7 @@ impl<'a> Check<'a> {
         Self::reference(&mut self.out, path, name, &self.zones, "zone")
     }
 
-    fn within_limit(&mut self, path: String, at: Dur, what: &str) {
+    pub(crate) fn within_limit(&mut self, path: String, at: Dur, what: &str) {
         if at > self.s.time_limit {
             self.error(
                 path,
@@ -637,6 +637,23 @@ fn faults(c: &mut Check) {
                     );
                 }
             }
+            FaultKind::LatencyCreep {
+                service,
+                percent_per_hour,
+                version,
+            } => {
+                c.service(format!("{k}.service"), service);
+                if let Some(v) = version {
+                    c.text(format!("{k}.version"), v, "the version");
+                }
+                c.finite(
+                    format!("{k}.percent_per_hour"),
+                    *percent_per_hour,
+                    0.001,
+                    100_000.0,
+                    "percent_per_hour",
+                );
+            }
             FaultKind::BadDeploy {
                 service,
                 version,
@@ -672,7 +689,7 @@ fn faults(c: &mut Check) {
     }
 }
 
-fn runs_service(s: &Scenario, host: &str) -> bool {
+pub(crate) fn runs_service(s: &Scenario, host: &str) -> bool {
     s.topology
         .services
         .iter()
@@ -734,6 +751,7 @@ fn slo_and_alerts(c: &mut Check) {
             (None, Some(v)) => c.finite(format!("{p}.below"), v, -1e12, 1e12, "the threshold"),
             _ => c.error(p.clone(), "give exactly one of `above` or `below`"),
         }
+        crate::monitoring::check_rule(c, &p, rule);
     }
     for (i, log) in s.logs.iter().enumerate() {
         let p = format!("logs[{i}]");
@@ -770,7 +788,7 @@ fn rubric(c: &mut Check) {
             );
         }
         let producible = match k.kpi {
-            Kpi::TimeToDetect | Kpi::TimeToRecover => !s.faults.is_empty(),
+            Kpi::TimeToDetect | Kpi::TimeToRecover | Kpi::AlertDetection => !s.faults.is_empty(),
             Kpi::DataLoss => s.traffic.write_fraction > 0.0,
             Kpi::Communication => true,
             _ => true,

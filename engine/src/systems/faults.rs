@@ -149,6 +149,26 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
             );
             format!("{service} {version} deployed (a bad release)")
         }
+        FaultKind::LatencyCreep {
+            service,
+            percent_per_hour,
+            version,
+        } => {
+            if let Some(version) = version {
+                apply(
+                    world,
+                    &FaultKind::BadDeploy {
+                        service: service.clone(),
+                        version: version.clone(),
+                        error_rate: 0.0,
+                        cpu_factor: 1.0,
+                        leak_mb_per_min: 0.0,
+                    },
+                );
+            }
+            crate::monitoring::start_creep(world, service, *percent_per_hour);
+            format!("{service} started slowing down: CPU per request +{percent_per_hour}% an hour")
+        }
         FaultKind::LinkDown { from, to } | FaultKind::LinkDegraded { from, to, .. } => {
             let mut net = world.resource_mut::<Network>();
             let (Some(a), Some(b)) = (net.zone_index(from), net.zone_index(to)) else {
