@@ -14,8 +14,10 @@ use crate::actions::Applied;
 use crate::command::{Command, ParseError};
 use crate::components::{HostSpec, Instance, ServiceSpec, ServiceState};
 use crate::effects::now;
+use crate::metrics::MetricSet;
 use crate::observe::resolve;
 use crate::record::Severity;
+use crate::resources::Metrics;
 use crate::resources::{AlertState, Alerts, Clock, Log, MetricOwner, ScenarioRes, Target};
 
 /// Time it takes to write a rule, apply it to the monitoring system and check it loaded: more
@@ -64,12 +66,19 @@ pub enum AlertEdit {
 }
 
 /// Requests and failed requests over a sliding window, in buckets, for a burn-rate rule.
+///
+/// The estate has been running for ever before the run starts (see `Sim::new`), so the part of
+/// a window that reaches back before the first sample counts as that first sample repeated:
+/// a 6 h rule at 10:00 on a run that began at 09:00 still averages over six hours, not one.
 #[derive(Clone, Debug)]
 pub struct BurnWindow {
     window_ms: u64,
     bucket_ms: u64,
+    tick_ms: u64,
     /// (bucket number, requests per second summed over ticks, failures likewise), oldest first.
     buckets: VecDeque<(u64, f64, f64)>,
+    /// The first sample: when, and its requests and failures per second.
+    origin: Option<(u64, f64, f64)>,
 }
 
 impl BurnWindow {
@@ -79,20 +88,37 @@ impl BurnWindow {
         BurnWindow {
             window_ms: window.ms(),
             bucket_ms,
+            tick_ms: tick,
             buckets: VecDeque::new(),
+            origin: None,
         }
     }
 
-    /// Adds one tick's request rate and error percentage at `at`.
-    pub fn push(&mut self, at: Dur, rps: f64, errors_pct: f64) {
-        let bucket = at.ms() / self.bucket_ms;
-        let bad = rps * errors_pct / 100.0;
-        match self.buckets.back_mut() {
-            Some((b, req, fail)) if *b == bucket => {
-                *req += rps;
-                *fail += bad;
+    /// A window for a rule created at `now`, filled from the target's metric history, as a
+    /// monitoring system evaluates a new rule over the data it already holds.
+    pub fn from_history(window: Dur, tick: Dur, set: &MetricSet, now: Dur) -> BurnWindow {
+        let mut w = BurnWindow::new(window, tick);
+        let (bucket, rps) = set.get(Metric::Rps).window(now, window);
+        let (_, errors) = set.get(Metric::Errors).window(now, window);
+        let ticks = (bucket.ms() / w.tick_ms).max(1) as f64;
+        for ((at, r), (_, e)) in rps.iter().zip(&errors) {
+            let (r, e) = (f64::from(*r), f64::from(*e));
+            w.add(*at, r * ticks, r * e / 100.0 * ticks);
+            if w.origin.is_none() {
+                w.origin = Some((at.ms(), r, r * e / 100.0));
             }
-            _ => self.buckets.push_back((bucket, rps, bad)),
+        }
+        w
+    }
+
+    fn add(&mut self, at: Dur, req: f64, bad: f64) {
+        let bucket = at.ms() / self.bucket_ms;
+        match self.buckets.back_mut() {
+            Some((b, r, f)) if *b == bucket => {
+                *r += req;
+                *f += bad;
+            }
+            _ => self.buckets.push_back((bucket, req, bad)),
         }
         // Keep the buckets that start within the window ending now.
         let from = at.ms().saturating_sub(self.window_ms) / self.bucket_ms;
@@ -101,14 +127,29 @@ impl BurnWindow {
         }
     }
 
-    /// The burn rate: the share of requests that failed in the window over the share the SLO
-    /// allows (Google SRE Workbook, "Alerting on SLOs": burn rate 1 spends exactly the budget
-    /// over the SLO window).
-    pub fn rate(&self, availability: f64) -> f64 {
-        let (req, fail) = self
+    /// Adds one tick's request rate and error percentage at `at`.
+    pub fn push(&mut self, at: Dur, rps: f64, errors_pct: f64) {
+        let bad = rps * errors_pct / 100.0;
+        self.origin.get_or_insert((at.ms(), rps, bad));
+        self.add(at, rps, bad);
+    }
+
+    /// The burn rate at `now`: the share of requests that failed in the window over the share
+    /// the SLO allows (Google SRE Workbook, "Alerting on SLOs": burn rate 1 spends exactly the
+    /// budget over the SLO window).
+    pub fn rate(&self, now: Dur, availability: f64) -> f64 {
+        let (mut req, mut fail) = self
             .buckets
             .iter()
             .fold((0.0, 0.0), |(r, f), (_, req, fail)| (r + req, f + fail));
+        if let Some((at, r, f)) = self.origin {
+            let covered = now.ms().saturating_sub(at) + self.tick_ms;
+            if covered < self.window_ms {
+                let missing = ((self.window_ms - covered) / self.tick_ms) as f64;
+                req += r * missing;
+                fail += f * missing;
+            }
+        }
         if req <= 0.0 {
             return 0.0;
         }
@@ -372,12 +413,19 @@ fn add(world: &mut World, mut rule: AlertRule, named: bool) -> Result<Applied, S
         rule.name = format!("{base}-{n}");
     }
     let tick = world.resource::<Clock>().tick;
+    let at = now(world);
+    let burn = rule
+        .burn_window
+        .map(|w| match world.resource::<Metrics>().of(owner) {
+            Some(set) => BurnWindow::from_history(w, tick, set, at),
+            None => BurnWindow::new(w, tick),
+        });
     let text = condition(&rule);
     let name = rule.name.clone();
     let target = rule.target.clone();
     let mut state = AlertState::new(rule, true);
     state.owner = Some(owner);
-    state.burn = state.rule.burn_window.map(|w| BurnWindow::new(w, tick));
+    state.burn = burn;
     world.resource_mut::<Alerts>().states.push(state);
     Ok(Applied {
         message: format!("alert {name} added: pages when {text}"),
@@ -458,11 +506,24 @@ mod tests {
         for t in 0..3_600 {
             w.push(Dur::from_secs(t), 100.0, if t < 1_800 { 0.0 } else { 1.0 });
         }
-        assert!((w.rate(0.999) - 5.0).abs() < 1e-9);
+        assert!((w.rate(Dur::from_secs(3_599), 0.999) - 5.0).abs() < 1e-9);
         // Another hour at 1%: the clean half has slid out; burn 10.
         for t in 3_600..7_200 {
             w.push(Dur::from_secs(t), 100.0, 1.0);
         }
-        assert!((w.rate(0.999) - 10.0).abs() < 0.1);
+        assert!((w.rate(Dur::from_secs(7_199), 0.999) - 10.0).abs() < 0.1);
+    }
+
+    #[test]
+    fn burn_window_counts_the_time_before_the_run_as_its_first_sample() {
+        // A 6 h window one hour in: 1 h at 2% errors after a clean start. The five hours before
+        // the run count as clean, so the burn is 2% x 1/6 / 0.1% = 3.33, not 20.
+        let mut w = BurnWindow::new(Dur::from_mins(360), Dur::from_secs(10));
+        w.push(Dur::ZERO, 100.0, 0.0);
+        for t in 1..360 {
+            w.push(Dur::from_secs(10 * t), 100.0, 2.0);
+        }
+        let burn = w.rate(Dur::from_secs(3_590), 0.999);
+        assert!((burn - 20.0 * 359.0 / 2_160.0).abs() < 1e-9, "{burn}");
     }
 }

@@ -409,7 +409,7 @@ fn alerts(world: &World) -> Vec<AlertRow> {
         .map(|st| {
             let rule = &st.rule;
             let value = match (&st.burn, st.owner.and_then(|o| metrics.of(o))) {
-                (Some(window), _) => window.rate(sc.slo.availability),
+                (Some(window), _) => window.rate(now(world), sc.slo.availability),
                 (None, Some(set)) => set.get(rule.metric).latest(),
                 (None, None) => 0.0,
             };

@@ -35,7 +35,7 @@ pub fn evaluate_alerts(
                     set.get(Metric::Rps).latest(),
                     set.get(Metric::Errors).latest(),
                 );
-                window.rate(availability)
+                window.rate(now, availability)
             }
             None => set.get(rule.metric).latest(),
         };
