@@ -192,10 +192,10 @@ pub fn threshold(rule: &AlertRule) -> (&'static str, f64) {
 /// The condition as the `alerts` screen shows it: "db-1 disk > 90% for 1m".
 pub fn condition(rule: &AlertRule) -> String {
     let (op, t) = threshold(rule);
-    let unit = if rule.burn_window.is_some() {
-        ""
-    } else {
-        rule.metric.unit()
+    let unit = match (rule.burn_window, rule.metric.unit()) {
+        (Some(_), _) => "",
+        (None, "req/s") => " req/s",
+        (None, unit) => unit,
     };
     format!(
         "{} {} {op} {t}{unit} for {}",
