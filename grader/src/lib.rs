@@ -19,6 +19,8 @@ mod scorecard;
 mod text;
 
 #[cfg(test)]
+mod alert_tests;
+#[cfg(test)]
 mod tests;
 
 pub use alert_noise::FLAP_WINDOW;

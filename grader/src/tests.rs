@@ -20,7 +20,7 @@ fn goal(kpi: Kpi, target: f64, zero: f64) -> KpiTarget {
 }
 
 /// Starts at 02:00; the disk on db-1 starts filling at 02:14.
-fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
+pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
     Scenario {
         id: "disk-full".into(),
         title: "Disk full".into(),
@@ -73,7 +73,7 @@ fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
     }
 }
 
-fn run(commands: Vec<CommandRecord>) -> RunRecord {
+pub(crate) fn run(commands: Vec<CommandRecord>) -> RunRecord {
     RunRecord {
         scenario: "disk-full".into(),
         seed: 7,
@@ -120,7 +120,7 @@ fn minutes(count: u64, bad: &[u64]) -> Vec<MinuteSample> {
         .collect()
 }
 
-fn grade_one(kpi: Kpi, target: f64, zero: f64, run: &RunRecord) -> Scorecard {
+pub(crate) fn grade_one(kpi: Kpi, target: f64, zero: f64, run: &RunRecord) -> Scorecard {
     grade(
         &scenario(vec![goal(kpi, target, zero)]),
         run,
@@ -128,7 +128,7 @@ fn grade_one(kpi: Kpi, target: f64, zero: f64, run: &RunRecord) -> Scorecard {
     )
 }
 
-fn texts(card: &Scorecard) -> Vec<&str> {
+pub(crate) fn texts(card: &Scorecard) -> Vec<&str> {
     card.kpis[0]
         .evidence
         .iter()
