@@ -30,6 +30,8 @@ mod diagnostics;
 mod journals;
 #[path = "it/library.rs"]
 mod library;
+#[path = "it/monitoring.rs"]
+mod monitoring;
 #[path = "it/repl.rs"]
 mod repl;
 #[path = "it/sessions.rs"]

@@ -53,10 +53,7 @@ fn alert_with_for_5m_fires_five_minutes_after_the_crossing_to_the_tick() {
     // app-1 crashes at 10m: from that tick its CPU reads 0, so `cpu < 1` holds from t = 600 s.
     // evaluate_alerts sees the crossing in the same tick, marks it pending at 600 s and fires
     // when now - 600 s >= 5 min, at the tick of t = 900 s exactly; never at 899 s.
-    let mut sim = Sim::new(
-        &estate(r#"(at: "10m", kind: HostCrash(host: "app-1"))"#),
-        1,
-    );
+    let mut sim = Sim::new(&estate(r#"(at: "10m", kind: HostCrash(host: "app-1"))"#), 1);
     let r = sim
         .execute(r#"alert add "cpu < 1 for 5m" on app-1 as App1Down"#)
         .expect("rule accepted");
@@ -116,7 +113,10 @@ fn rules_that_can_never_fire_are_refused_and_change_nothing() {
         (r#"alert add "rps < 0" on lb"#, "never below 0"),
         (r#"alert add "burn(1h) > 1000" on lb"#, "at most 1000 times"),
         (r#"alert add "burn(10s) > 2" on lb"#, "burn window"),
-        (r#"alert add "p99 > 300 for 4h" on lb"#, "longer than this whole scenario"),
+        (
+            r#"alert add "p99 > 300 for 4h" on lb"#,
+            "longer than this whole scenario",
+        ),
         (r#"alert add "p99 > 300" on a"#, "is a zone"),
     ] {
         let e = sim.execute(line).expect_err(line);
@@ -130,10 +130,7 @@ fn rules_that_can_never_fire_are_refused_and_change_nothing() {
 
 #[test]
 fn deleting_a_firing_rule_closes_its_page() {
-    let mut sim = Sim::new(
-        &estate(r#"(at: "1m", kind: HostCrash(host: "app-2"))"#),
-        1,
-    );
+    let mut sim = Sim::new(&estate(r#"(at: "1m", kind: HostCrash(host: "app-2"))"#), 1);
     sim.execute(r#"alert add "cpu < 1" on app-2 as Down"#)
         .expect("accepted");
     sim.advance(Dur::from_mins(2));
@@ -187,7 +184,8 @@ fn latency_creep_grows_cpu_per_request_linearly_and_rollback_ends_it() {
     sim.advance(Dur::from_mins(61));
     let ratio = cpu(&sim) / before;
     assert!((ratio - 1.6).abs() < 0.02, "cpu grew {ratio}x");
-    sim.execute("rollback app").expect("there is a version to go back to");
+    sim.execute("rollback app")
+        .expect("there is a version to go back to");
     sim.advance(Dur::from_mins(5));
     let back = cpu(&sim) / before;
     assert!((back - 1.0).abs() < 0.02, "after rollback {back}x");

@@ -43,7 +43,10 @@ fn noise_counts_pages_before_any_fault_and_flaps() {
     assert_eq!(noise.score, 50.0);
     let lines = texts(&card);
     assert_eq!(lines[0], "6 pages fired in all, 3 of them noise");
-    assert!(lines[1].contains("paged at 02:05: no fault was active"), "{lines:?}");
+    assert!(
+        lines[1].contains("paged at 02:05: no fault was active"),
+        "{lines:?}"
+    );
     assert!(lines[2].contains("flapping: it had cleared only 3 min before"));
     assert!(lines[3].contains("flapping: it had cleared only 1 min before"));
 }

@@ -55,7 +55,7 @@ pub fn never_holds(
             }
         } else if percent && t >= 100.0 {
             return Some(format!(
-                "{what} is a percentage and is never above {t}; write a threshold under 100"
+                "{what} is a percentage (0 to 100), so it is never above {t}; write a threshold under 100"
             ));
         }
     }
