@@ -374,11 +374,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
                 message: format!(
                     "unknown metric `{}`; metrics are {}",
                     positional[1],
-                    Metric::ALL
-                        .iter()
-                        .map(|m| m.label())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    metric_names()
                 ),
                 suggestion: scenarios::suggest(
                     &positional[1],
@@ -438,6 +434,15 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "resolve" => Command::Resolve,
         _ => return Err(usage(spec)),
     })
+}
+
+/// "cpu, memory, disk, …": every metric's name, for messages.
+pub(crate) fn metric_names() -> String {
+    Metric::ALL
+        .iter()
+        .map(|m| m.label())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn usage(spec: &CommandSpec) -> ParseError {

@@ -297,11 +297,7 @@ pub fn parse_condition(text: &str) -> Result<AlertRule, ParseError> {
             let metric = Metric::from_label(what).ok_or_else(|| ParseError {
                 message: format!(
                     "unknown metric `{what}`; metrics are {}, or burn(<window>) for the error-budget burn rate",
-                    Metric::ALL
-                        .iter()
-                        .map(|m| m.label())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    crate::command::metric_names()
                 ),
                 suggestion: scenarios::suggest(
                     what,

@@ -18,15 +18,7 @@ use crate::text::{mins_between, minutes};
 
 pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
     let run = input.run;
-    if run.faults.is_empty() {
-        return Measured {
-            value: 0.0,
-            evidence: vec![Evidence::new(None, "no fault fired during the run")],
-        };
-    }
-    let mut sum = 0.0;
-    let mut evidence = Vec::new();
-    for fault in &run.faults {
+    Measured::per_fault(run, |fault| {
         let caught = run
             .alerts
             .iter()
@@ -35,41 +27,41 @@ pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
         match caught {
             Some(a) => {
                 let taken = mins_between(fault.at, a.fired_at);
-                sum += taken;
-                evidence.push(Evidence::new(
-                    Some(a.fired_at),
-                    format!(
-                        "{} ({}): your alert {} (`{}`) fired at {}, {} after onset; target {}",
-                        fault.kind,
-                        input.clock(fault.at),
-                        a.rule,
-                        a.condition,
-                        input.clock(a.fired_at),
-                        minutes(taken),
-                        minutes(goal.target)
+                (
+                    taken,
+                    Evidence::new(
+                        Some(a.fired_at),
+                        format!(
+                            "{} ({}): your alert {} (`{}`) fired at {}, {} after onset; target {}",
+                            fault.kind,
+                            input.clock(fault.at),
+                            a.rule,
+                            a.condition,
+                            input.clock(a.fired_at),
+                            minutes(taken),
+                            minutes(goal.target)
+                        ),
                     ),
-                ));
+                )
             }
             None => {
                 let taken = mins_between(fault.at, run.end);
-                sum += taken;
-                evidence.push(Evidence::new(
-                    Some(fault.at),
-                    format!(
-                        "{} ({}, {}): no alert of yours fired on it; counted as {}, to the end of the run",
-                        fault.kind,
-                        input.clock(fault.at),
-                        fault.what,
-                        minutes(taken)
+                (
+                    taken,
+                    Evidence::new(
+                        Some(fault.at),
+                        format!(
+                            "{} ({}, {}): no alert of yours fired on it; counted as {}, to the end of the run",
+                            fault.kind,
+                            input.clock(fault.at),
+                            fault.what,
+                            minutes(taken)
+                        ),
                     ),
-                ));
+                )
             }
         }
-    }
-    Measured {
-        value: sum / run.faults.len() as f64,
-        evidence,
-    }
+    })
 }
 
 /// Whether `alert` watches what `fault` struck, or a symptom of it further up the call graph.

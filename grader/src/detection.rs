@@ -9,15 +9,7 @@ use crate::text::{mins_between, minutes};
 
 pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
     let run = input.run;
-    if run.faults.is_empty() {
-        return Measured {
-            value: 0.0,
-            evidence: vec![Evidence::new(None, "no fault fired during the run")],
-        };
-    }
-    let mut sum = 0.0;
-    let mut evidence = Vec::new();
-    for fault in &run.faults {
+    Measured::per_fault(run, |fault| {
         let first_look = run
             .commands
             .iter()
@@ -30,41 +22,41 @@ pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
         match first_look {
             Some((command, target)) => {
                 let taken = mins_between(fault.at, command.at);
-                sum += taken;
-                evidence.push(Evidence::new(
-                    Some(command.at),
-                    format!(
-                        "you first looked at {target} at {}, {} after the {} began ({}); target {}",
-                        input.clock(command.at),
-                        minutes(taken),
-                        fault.kind,
-                        input.clock(fault.at),
-                        minutes(goal.target)
+                (
+                    taken,
+                    Evidence::new(
+                        Some(command.at),
+                        format!(
+                            "you first looked at {target} at {}, {} after the {} began ({}); target {}",
+                            input.clock(command.at),
+                            minutes(taken),
+                            fault.kind,
+                            input.clock(fault.at),
+                            minutes(goal.target)
+                        ),
                     ),
-                ));
+                )
             }
             None => {
                 let taken = mins_between(fault.at, run.end);
-                sum += taken;
                 let what = match fault.struck.as_slice() {
                     [one] => one.clone(),
                     many => format!("any of {}", many.join(", ")),
                 };
-                evidence.push(Evidence::new(
-                    Some(fault.at),
-                    format!(
-                        "you never looked at {what} after the {} at {} ({}); counted as {}, to the end of the run",
-                        fault.kind,
-                        input.clock(fault.at),
-                        fault.what,
-                        minutes(taken)
+                (
+                    taken,
+                    Evidence::new(
+                        Some(fault.at),
+                        format!(
+                            "you never looked at {what} after the {} at {} ({}); counted as {}, to the end of the run",
+                            fault.kind,
+                            input.clock(fault.at),
+                            fault.what,
+                            minutes(taken)
+                        ),
                     ),
-                ));
+                )
             }
         }
-    }
-    Measured {
-        value: sum / run.faults.len() as f64,
-        evidence,
-    }
+    })
 }

@@ -32,6 +32,28 @@ pub(crate) struct Measured {
     pub evidence: Vec<Evidence>,
 }
 
+impl Measured {
+    /// The mean over the run's faults of `each` fault's minutes, with its evidence line; a run
+    /// in which no fault fired measures 0.
+    pub fn per_fault(
+        run: &RunRecord,
+        mut each: impl FnMut(&engine::FaultRecord) -> (f64, Evidence),
+    ) -> Measured {
+        if run.faults.is_empty() {
+            return Measured {
+                value: 0.0,
+                evidence: vec![Evidence::new(None, "no fault fired during the run")],
+            };
+        }
+        let (minutes, evidence): (Vec<f64>, Vec<Evidence>) =
+            run.faults.iter().map(&mut each).unzip();
+        Measured {
+            value: minutes.iter().sum::<f64>() / run.faults.len() as f64,
+            evidence,
+        }
+    }
+}
+
 /// Grades `run` against `scenario`'s rubric. `reference_targets` are the targets of the reference
 /// solution's actions, used to tell needless changes from necessary ones.
 pub fn grade(
