@@ -47,3 +47,35 @@ fn help_alert_explains_rules_and_burn_rates() {
     assert!(text.contains("usage: alert add \"<rule>\" on <target> | list | del <name>"));
     assert!(text.contains("burn(<window>)"));
 }
+
+#[test]
+fn alert_edits_replay_to_an_identical_record() {
+    let text = std::fs::read_to_string(format!(
+        "{}/content/monitoring/weekend-instrument.ron",
+        crate::support::ROOT
+    ))
+    .expect("shipped scenario");
+    let (scenario, _) = scenarios::load_variant("weekend-instrument.ron", &text, 4).expect("loads");
+    let lines = [
+        r#"alert add "memory > 45% for 10m" on ledger"#,
+        r#"alert add "burn(1h) > 6 for 5m" on gw as Burn"#,
+        r#"alert add "cpu > 70" on ledger"#,
+        "wait 6h",
+        "alert del ledger-cpu",
+        r#"alert add "disk > 60%" on ledger-db"#,
+        "resolve",
+    ];
+    let run = || {
+        let mut sim = engine::Sim::new(&scenario, 4);
+        for line in lines {
+            sim.execute(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        }
+        sim.record()
+    };
+    let (a, b) = (run(), run());
+    assert!(!a.alerts.is_empty(), "the rules fired at least once");
+    assert_eq!(
+        serde_json::to_string(&a).expect("serialises"),
+        serde_json::to_string(&b).expect("serialises")
+    );
+}
