@@ -33,6 +33,8 @@ fn estate(hosts: usize) -> Scenario {
         nic_gbps: 25.0,
         boot_time: Dur::from_secs(120),
         hourly_cost: 0.68,
+        instance_type: None,
+        provisioned: true,
     };
     let mut all = Vec::new();
     let mut names = |prefix: &str, n: usize| -> Vec<String> {
@@ -160,6 +162,7 @@ fn estate(hosts: usize) -> Scenario {
             command: "status".into(),
         }],
         variants: vec![],
+        cloud: Default::default(),
     }
 }
 

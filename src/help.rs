@@ -43,6 +43,19 @@ pub fn overview() -> String {
                 "failover",
             ][..],
         ),
+        (
+            "Cloud",
+            &[
+                "cost",
+                "asg",
+                "dns",
+                "provision",
+                "replicate",
+                "verify",
+                "promote",
+                "decommission",
+            ][..],
+        ),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
         ("Monitoring", &["alert"][..]),
     ] {

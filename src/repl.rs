@@ -155,6 +155,16 @@ impl Input {
         }
     }
 
+    /// Autoscaling group and DNS record names, for completing `asg` and `dns`.
+    fn set_cloud_names(&mut self, (groups, records): (Vec<String>, Vec<String>)) {
+        if let Input::Terminal(editor, _) = self
+            && let Some(h) = editor.helper_mut()
+        {
+            *h.groups.borrow_mut() = groups;
+            *h.records.borrow_mut() = records;
+        }
+    }
+
     fn save_history(&mut self) {
         if let Input::Terminal(editor, Some(path)) = self {
             let _ = editor.save_history(path);
@@ -198,6 +208,7 @@ pub fn play(
     while !sim.is_over() {
         input.set_names(sim.names());
         input.set_alert_names(sim.alert_names());
+        input.set_cloud_names(sim.cloud_names());
         let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
         let text = match input.read(&prompt, true) {
             Line::Text(t) => t,
@@ -326,6 +337,8 @@ pub struct Completion {
     names: Rc<RefCell<Vec<String>>>,
     /// Names of the alert rules in force, for `alert del`.
     alerts: Rc<RefCell<Vec<String>>>,
+    groups: Rc<RefCell<Vec<String>>>,
+    records: Rc<RefCell<Vec<String>>>,
 }
 
 impl Completer for Completion {
@@ -357,6 +370,9 @@ impl Completer for Completion {
                 ),
                 Some(Arg::Host | Arg::Service | Arg::Target) => self.names.borrow().clone(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
+                Some(Arg::Word(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
+                Some(Arg::Group) => self.groups.borrow().clone(),
+                Some(Arg::Record) => self.records.borrow().clone(),
                 _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),
                 _ => Vec::new(),
             }

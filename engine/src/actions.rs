@@ -71,7 +71,7 @@ fn instance(world: &World, h: Entity, name: &str) -> Result<Instance, SimError> 
 
 /// Whether taking `removed` serving instances of a service out leaves the rest unable to carry
 /// the load, or leaves none at all. Returns the harm in words.
-fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) -> Option<String> {
+pub(crate) fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) -> Option<String> {
     let st = world.get::<ServiceState>(service)?;
     let spec = world.get::<ServiceSpec>(service)?;
     let removed: Vec<Entity> = removed
@@ -394,6 +394,13 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
             })
         }
         Action::Failover { service } => failover(world, service),
+        Action::GroupSet { .. }
+        | Action::GroupPolicy { .. }
+        | Action::DnsSet { .. }
+        | Action::Provision { .. }
+        | Action::Replicate { .. }
+        | Action::Promote { .. }
+        | Action::Decommission { .. } => crate::cloud::apply(world, action),
     }
 }
 
@@ -434,7 +441,9 @@ fn failover(world: &mut World, service: &str) -> Result<Applied, SimError> {
     let lag = Dur(lag.ms()
         + st.replica_behind_since
             .map_or(0, |since| at.ms() - since.ms()));
-    let lost = (write_rate * lag.secs_f64()).round();
+    // A replica still replaying a copy's backlog lacks that too.
+    let lost = (write_rate * lag.secs_f64() + crate::cloud::replicas::unreplicated(world, replica))
+        .round();
     let replica_name = host_name(world, replica);
     if lost > 0.0 {
         world.resource_mut::<Ledger>().totals.writes_lost += lost;
@@ -521,66 +530,10 @@ fn scale(
                 SimError::new(format!("no zone `{zone}`; {hint}"))
             })?;
         }
-        let disk_gb = world
-            .get::<HostState>(members[0])
-            .map_or(100.0, |h| h.disk_gb);
         let due = Dur(at.ms() + scaling.provision_time.ms());
-        let balanced = world
-            .get::<ServiceState>(s)
-            .expect("service")
-            .balanced_by
-            .is_some();
         let mut added = Vec::new();
         for _ in have..count {
-            let name = next_name(world, service);
-            let order = world.resource::<Names>().hosts.len();
-            let e = world
-                .spawn((
-                    HostSpec {
-                        name: name.clone(),
-                        order,
-                        ..template.clone()
-                    },
-                    HostState {
-                        power: Power::Booting { until: due },
-                        disk_gb,
-                        disk_used_gb: disk_gb * 0.1,
-                        rogues: Vec::new(),
-                    },
-                    Load::default(),
-                    Instance {
-                        service: s,
-                        proc: Proc::Stopped,
-                        memory_mb: spec.memory_mb,
-                        version: world.get::<ServiceState>(s).expect("service").current,
-                        drained: false,
-                        in_pool: !balanced,
-                        failed_checks: 0,
-                        passed_checks: 0,
-                        restarts: 0,
-                    },
-                ))
-                .id();
-            let tick = world.resource::<Clock>().tick;
-            world
-                .resource_mut::<Metrics>()
-                .hosts
-                .push(MetricSet::new(tick));
-            let mut names = world.resource_mut::<Names>();
-            names.hosts.push(e);
-            names.by_name.insert(name.clone(), Target::Host(e));
-            world
-                .get_mut::<ServiceState>(s)
-                .expect("service")
-                .members
-                .push(e);
-            world.resource_mut::<Ops>().schedule(
-                due,
-                Op::HostReady {
-                    host: e,
-                    fresh: true,
-                },
-            );
+            let (_, name) = launch_host(world, s, template.clone(), due);
             added.push(name);
         }
         t.extend(added.iter().cloned());
@@ -629,6 +582,77 @@ fn scale(
     })
 }
 
+/// Adds a new host for service `s` built to `spec` (its name and order are assigned here),
+/// booting until `due` and then starting the service. Returns the host and its name.
+pub(crate) fn launch_host(
+    world: &mut World,
+    s: Entity,
+    spec: HostSpec,
+    due: Dur,
+) -> (Entity, String) {
+    let service = service_name(world, s);
+    let name = next_name(world, &service);
+    let order = world.resource::<Names>().hosts.len();
+    let (balanced, version, memory_mb, disk_gb) = {
+        let st = world.get::<ServiceState>(s).expect("service");
+        let disk_gb = st
+            .members
+            .first()
+            .and_then(|&m| world.get::<HostState>(m))
+            .map_or(100.0, |h| h.disk_gb);
+        let memory_mb = world.get::<ServiceSpec>(s).expect("service").memory_mb;
+        (st.balanced_by.is_some(), st.current, memory_mb, disk_gb)
+    };
+    let e = world
+        .spawn((
+            HostSpec {
+                name: name.clone(),
+                order,
+                ..spec
+            },
+            HostState {
+                power: Power::Booting { until: due },
+                disk_gb,
+                disk_used_gb: disk_gb * 0.1,
+                rogues: Vec::new(),
+            },
+            Load::default(),
+            Instance {
+                service: s,
+                proc: Proc::Stopped,
+                memory_mb,
+                version,
+                drained: false,
+                in_pool: !balanced,
+                failed_checks: 0,
+                passed_checks: 0,
+                restarts: 0,
+            },
+        ))
+        .id();
+    let tick = world.resource::<Clock>().tick;
+    world
+        .resource_mut::<Metrics>()
+        .hosts
+        .push(MetricSet::new(tick));
+    let mut names = world.resource_mut::<Names>();
+    names.hosts.push(e);
+    names.by_name.insert(name.clone(), Target::Host(e));
+    world
+        .get_mut::<ServiceState>(s)
+        .expect("service")
+        .members
+        .push(e);
+    world.resource_mut::<Ops>().schedule(
+        due,
+        Op::HostReady {
+            host: e,
+            fresh: true,
+        },
+    );
+    (e, name)
+}
+
 impl HostSpec {
     fn zone_label(&self, world: &World) -> String {
         world.resource::<crate::network::Network>().zones[self.zone].clone()
@@ -643,7 +667,7 @@ fn next_name(world: &World, service: &str) -> String {
         .expect("unbounded")
 }
 
-fn targets(world: &World, h: Entity) -> Vec<String> {
+pub(crate) fn targets(world: &World, h: Entity) -> Vec<String> {
     let mut t = vec![host_name(world, h)];
     if let Some(i) = world.get::<Instance>(h) {
         t.push(service_name(world, i.service));
@@ -651,7 +675,7 @@ fn targets(world: &World, h: Entity) -> Vec<String> {
     t
 }
 
-fn power_word(p: Power) -> &'static str {
+pub(crate) fn power_word(p: Power) -> &'static str {
     match p {
         Power::Up => "up",
         Power::Down => "down",

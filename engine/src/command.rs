@@ -27,6 +27,16 @@ pub enum Query {
         from: String,
         to: String,
     },
+    /// Money spent so far and the run rate, by service.
+    Cost,
+    /// Autoscaling groups: size, limits, policy, last CPU.
+    Groups,
+    /// DNS records and where clients are being sent.
+    Dns,
+    /// A replica's copy of its primary's data: how far along, what a promotion would lose.
+    Verify {
+        host: String,
+    },
 }
 
 /// What to change.
@@ -64,6 +74,34 @@ pub enum Action {
     Failover {
         service: String,
     },
+    GroupSet {
+        group: String,
+        min: Option<u32>,
+        max: Option<u32>,
+    },
+    GroupPolicy {
+        group: String,
+        target_cpu: Option<f64>,
+        cooldown: Option<Dur>,
+        warmup: Option<Dur>,
+    },
+    DnsSet {
+        name: String,
+        target: String,
+        ttl: Option<Dur>,
+    },
+    Provision {
+        host: String,
+    },
+    Replicate {
+        host: String,
+    },
+    Promote {
+        host: String,
+    },
+    Decommission {
+        host: String,
+    },
 }
 
 /// One parsed command line.
@@ -93,6 +131,12 @@ pub enum Arg {
     Text,
     /// `alert`'s subcommand and rule.
     Alert,
+    /// One of a fixed set of words (a subcommand or a setting's name).
+    Word(&'static [&'static str]),
+    /// An autoscaling group's name.
+    Group,
+    /// A DNS record's name.
+    Record,
 }
 
 /// One command of the table.
@@ -223,6 +267,78 @@ pub const COMMANDS: &[CommandSpec] = &[
         detail: "Promotion takes about 30 s. Replication is asynchronous: writes the replica had not yet received are lost.",
     },
     CommandSpec {
+        name: "cost",
+        args: &[],
+        usage: "cost",
+        summary: "money spent so far and the run rate, by service",
+        detail: "Dollars spent on hosts since the scenario began, what the estate costs an hour and a month (730 h) at the current rate, and both by service, largest first, against the budget if there is one. A host costs its hourly price from launch (or delivery) until it is decommissioned.",
+    },
+    CommandSpec {
+        name: "asg",
+        args: &[
+            Arg::Word(&["show", "set", "policy"]),
+            Arg::Group,
+            Arg::Word(&["min", "max", "target-cpu", "cooldown", "warmup"]),
+            Arg::Count,
+            Arg::Word(&["min", "max", "target-cpu", "cooldown", "warmup"]),
+            Arg::Count,
+        ],
+        usage: "asg show|set|policy [<group> ...]",
+        summary: "autoscaling groups: show them, resize, retune",
+        detail: "`asg show` lists each group: instances, min and max, target CPU, last CPU, cooldown and warm-up.
+`asg set <group> min <n> max <n>` changes the limits (either or both); the group launches or terminates at once to fit them.
+`asg policy <group> target-cpu <percent> [cooldown <dur>] [warmup <dur>]` retunes the policy (any of the three). Once a minute the group sizes itself to ceil(instances x CPU / target); new instances launch in the instance type's launch time, then start the service, and their CPU is left out of the average until warmed up.",
+    },
+    CommandSpec {
+        name: "dns",
+        args: &[
+            Arg::Word(&["show", "set"]),
+            Arg::Record,
+            Arg::Service,
+            Arg::Word(&["ttl"]),
+            Arg::Duration,
+        ],
+        usage: "dns show|set [<name> <target> [ttl <dur>]]",
+        summary: "DNS records: show them, point one elsewhere",
+        detail: "`dns show` lists each record, its target and TTL, and the share of clients still sent to an old target.
+`dns set <name> <service> [ttl <dur>]` points a record at a service (a load balancer, usually) and optionally sets its TTL. Resolvers keep cached answers until they expire, so clients move over gradually, all within one TTL, and a cut TTL only applies once the answers cached with the old one have expired.",
+    },
+    CommandSpec {
+        name: "provision",
+        args: &[Arg::Host],
+        usage: "provision <host>",
+        summary: "launch a planned cloud host, or order on-prem hardware",
+        detail: "A cloud host is up after its instance type's launch time (about 1-2 min), then starts its service. On-prem hardware takes weeks to arrive. A host costs money from the moment it is provisioned.",
+    },
+    CommandSpec {
+        name: "replicate",
+        args: &[Arg::Host],
+        usage: "replicate <host>",
+        summary: "start copying a database's data to a new replica",
+        detail: "The replica copies the primary's data at its copy rate, then replays the writes made meanwhile until it has caught up. `verify <host>` shows how far it is.",
+    },
+    CommandSpec {
+        name: "verify",
+        args: &[Arg::Host],
+        usage: "verify <host>",
+        summary: "check a replica's data against its primary",
+        detail: "Compares a replica with its primary: copy progress, writes still to replay, the time to catch up, and how many writes promoting it now would lose.",
+    },
+    CommandSpec {
+        name: "promote",
+        args: &[Arg::Host],
+        usage: "promote <host>",
+        summary: "switch a database over to a replica (planned)",
+        detail: "The primary stops taking writes and the replica becomes primary about 30 s later. Writes the replica has not received yet are lost, so verify first. Callers in other sites then cross the network to reach it.",
+    },
+    CommandSpec {
+        name: "decommission",
+        args: &[Arg::Host],
+        usage: "decommission <host>",
+        summary: "power a host off for good and stop paying for it",
+        detail: "The host leaves its service at once and costs nothing from then on. Clients still sent to it (by a cached DNS answer, say) fail.",
+    },
+    CommandSpec {
         name: "wait",
         args: &[Arg::Duration],
         usage: "wait <duration>",
@@ -278,7 +394,7 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-fn err(message: impl Into<String>) -> ParseError {
+pub(crate) fn err(message: impl Into<String>) -> ParseError {
     ParseError {
         message: message.into(),
         suggestion: None,
@@ -333,6 +449,9 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
             suggestion: scenarios::suggest(&name, COMMANDS.iter().map(|c| c.name)),
         });
     };
+    if name == "asg" || name == "dns" {
+        return crate::cloud_command::parse(&name, &words(rest)?, spec);
+    }
     if name == "note" {
         let text = rest.trim().trim_matches('"').trim();
         if text.is_empty() {
@@ -423,6 +542,12 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
             gb: parse_size(&positional[1])?,
         }),
         "failover" => Command::Act(Action::Failover { service: a(0) }),
+        "cost" => Command::Look(Query::Cost),
+        "provision" => Command::Act(Action::Provision { host: a(0) }),
+        "replicate" => Command::Act(Action::Replicate { host: a(0) }),
+        "verify" => Command::Look(Query::Verify { host: a(0) }),
+        "promote" => Command::Act(Action::Promote { host: a(0) }),
+        "decommission" => Command::Act(Action::Decommission { host: a(0) }),
         "wait" => {
             let d = Dur::parse(&positional[0]).map_err(err)?;
             if d.ms() == 0 {
@@ -445,7 +570,7 @@ pub(crate) fn metric_names() -> String {
         .join(", ")
 }
 
-fn usage(spec: &CommandSpec) -> ParseError {
+pub(crate) fn usage(spec: &CommandSpec) -> ParseError {
     err(format!("usage: {}", spec.usage))
 }
 

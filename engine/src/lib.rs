@@ -3,8 +3,11 @@
 //! `RunRecord`. Only this crate knows bevy_ecs; its public API speaks in plain types.
 
 mod actions;
+mod cloud;
+mod cloud_command;
 mod command;
 mod components;
+pub mod cost;
 mod demand;
 mod effects;
 mod math;
@@ -24,6 +27,7 @@ mod views;
 use std::fmt;
 
 pub use actions::Applied;
+pub use cloud::{CostRow, CostView, DnsRow, GroupRow, VerifyView};
 pub use command::{
     Action, Arg, COMMANDS, Command, CommandSpec, ParseError, Query, parse, spec, words,
 };

@@ -96,6 +96,9 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
             View::Logs(lines)
         }
         Query::Ping { from, to } => View::Ping(ping(world, from, to)?),
+        Query::Cost | Query::Groups | Query::Dns | Query::Verify { .. } => {
+            return crate::cloud::observe(world, query);
+        }
     })
 }
 
@@ -185,6 +188,9 @@ fn state_label(world: &World, h: Entity) -> String {
     match st.power {
         Power::Down => "down".into(),
         Power::Booting { .. } => "booting".into(),
+        Power::Decommissioned if world.get::<crate::cloud::Planned>(h).is_some() => {
+            "not provisioned".into()
+        }
         Power::Decommissioned => "decommissioned".into(),
         Power::Up => match inst {
             None => "up".into(),
@@ -288,6 +294,9 @@ fn host_view(world: &World, h: Entity) -> HostView {
             Power::Up => "up".into(),
             Power::Down => "down".into(),
             Power::Booting { .. } => "booting".into(),
+            Power::Decommissioned if world.get::<crate::cloud::Planned>(h).is_some() => {
+                "not provisioned".into()
+            }
             Power::Decommissioned => "decommissioned".into(),
         },
         cores: spec.cores,

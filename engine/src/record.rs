@@ -25,6 +25,8 @@ pub struct RunRecord {
     pub totals: Totals,
     /// Every time an alert rule fired, the scenario's or the candidate's, in order.
     pub alerts: Vec<AlertFiring>,
+    /// Dollars spent by service, largest first.
+    pub cost_by_service: Vec<(String, f64)>,
 }
 
 /// A command as entered, with what it touched and what the engine judged of it.

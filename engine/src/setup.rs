@@ -232,6 +232,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
     });
     world.insert_resource(Journal::default());
     world.insert_resource(ScenarioRes(scenario.clone()));
+    crate::cloud::install(&mut world, scenario);
     world
 }
 

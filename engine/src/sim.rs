@@ -48,6 +48,7 @@ pub fn schedule() -> Schedule {
             account_slo,
             record_metrics,
             evaluate_alerts,
+            run_cloud,
             advance_clock,
         )
             .chain(),
@@ -164,7 +165,13 @@ impl Sim {
                         vec![target.clone()]
                     }
                     Query::Ping { from, to } => self.ping_targets(&view, from, to),
-                    Query::Status | Query::Top | Query::Alerts => Vec::new(),
+                    Query::Verify { host } => vec![host.clone()],
+                    Query::Status
+                    | Query::Top
+                    | Query::Alerts
+                    | Query::Cost
+                    | Query::Groups
+                    | Query::Dns => Vec::new(),
                 };
                 (
                     Response::View(Box::new(view)),
@@ -283,6 +290,16 @@ impl Sim {
             .collect()
     }
 
+    /// Names of the autoscaling groups and DNS records, for completion.
+    pub fn cloud_names(&self) -> (Vec<String>, Vec<String>) {
+        let groups = self.world.resource::<crate::cloud::Groups>();
+        let dns = self.world.resource::<crate::cloud::Dns>();
+        (
+            groups.groups.iter().map(|g| g.name.clone()).collect(),
+            dns.records.iter().map(|r| r.name.clone()).collect(),
+        )
+    }
+
     /// Everything the run produced so far.
     pub fn record(&self) -> RunRecord {
         let ledger = self.world.resource::<Ledger>();
@@ -304,6 +321,7 @@ impl Sim {
                 .resource::<crate::resources::Alerts>()
                 .firings
                 .clone(),
+            cost_by_service: self.world.resource::<crate::cost::Spend>().ranked(),
         }
     }
 }

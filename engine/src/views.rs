@@ -17,6 +17,10 @@ pub enum View {
     Metrics(MetricsView),
     Logs(Vec<Event>),
     Ping(PingView),
+    Cost(crate::CostView),
+    Groups(Vec<crate::GroupRow>),
+    Dns(Vec<crate::DnsRow>),
+    Verify(crate::VerifyView),
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

@@ -10,6 +10,7 @@ mod availability;
 mod change_safety;
 mod communication;
 mod compare;
+mod cost;
 mod data_loss;
 mod detection;
 mod grade;

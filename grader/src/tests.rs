@@ -70,6 +70,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
         ],
         reference: vec![],
         variants: vec![],
+        cloud: Default::default(),
     }
 }
 
@@ -90,6 +91,7 @@ pub(crate) fn run(commands: Vec<CommandRecord>) -> RunRecord {
         minutes: vec![],
         totals: Totals::default(),
         alerts: vec![],
+        cost_by_service: vec![],
     }
 }
 

@@ -45,6 +45,9 @@ pub struct Scenario {
     /// in the file stands for the chosen value (see `variant.rs`).
     #[serde(default)]
     pub variants: Vec<VariantAxis>,
+    /// Cloud estate: instance types and prices, autoscaling groups, DNS records, migrations.
+    #[serde(default)]
+    pub cloud: Cloud,
 }
 
 /// One axis of variation: which host fails, which zone, the growth rate.
@@ -238,6 +241,18 @@ pub struct Host {
     /// Price of running the host for an hour, in dollars.
     #[serde(default)]
     pub hourly_cost: f64,
+    /// An instance type from `cloud.instance_types`: its vCPU, memory and price describe the host
+    /// (`cores` and `memory_gb` must match it; `hourly_cost`, if 0, is taken from it).
+    #[serde(default)]
+    pub instance_type: Option<String>,
+    /// False for a host that is planned but not yet provisioned (bought or launched): it costs
+    /// nothing and serves nothing until `provision <host>` brings it up after its lead time.
+    #[serde(default = "yes")]
+    pub provisioned: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_nic_gbps() -> f64 {
@@ -643,6 +658,8 @@ pub enum Kpi {
     /// Pages that were noise: alerts that fired while no fault was active, or re-fired soon after
     /// clearing (flapping).
     AlertNoise,
+    /// Dollars spent on hosts over the scenario.
+    Cost,
 }
 
 impl Kpi {
@@ -657,6 +674,7 @@ impl Kpi {
             Kpi::Communication => "communication",
             Kpi::AlertDetection => "alert detection",
             Kpi::AlertNoise => "alert noise",
+            Kpi::Cost => "cost",
         }
     }
 
@@ -671,6 +689,7 @@ impl Kpi {
             Kpi::AlertNoise => "noisy pages",
             Kpi::ChangeSafety => "unsafe actions",
             Kpi::DataLoss => "writes",
+            Kpi::Cost => "dollars",
         }
     }
 }
@@ -689,4 +708,126 @@ pub struct Hint {
 pub struct Step {
     pub at: Dur,
     pub command: String,
+}
+
+/// The cloud side of an estate: what can be launched and for how much, groups that scale by
+/// themselves, DNS records clients resolve, and data being moved between sites.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Cloud {
+    /// The instance catalogue: sizes and on-demand prices hosts and groups are launched from.
+    #[serde(default)]
+    pub instance_types: Vec<InstanceType>,
+    #[serde(default)]
+    pub autoscaling: Vec<AutoscalingGroup>,
+    /// DNS records. `traffic.entry` may name one: clients then reach whatever it points to.
+    #[serde(default)]
+    pub dns: Vec<DnsRecord>,
+    /// Database replicas that must copy their primary's data before they can serve.
+    #[serde(default)]
+    pub replicas: Vec<ReplicaCopy>,
+    /// Lead time for on-prem hardware: ordering, delivery, racking and burn-in.
+    #[serde(default = "default_procurement_time")]
+    pub procurement_time: Dur,
+    /// Dollars the scenario's spend is held against, if there is a budget.
+    #[serde(default)]
+    pub budget: Option<f64>,
+}
+
+impl Default for Cloud {
+    fn default() -> Cloud {
+        Cloud {
+            instance_types: Vec::new(),
+            autoscaling: Vec::new(),
+            dns: Vec::new(),
+            replicas: Vec::new(),
+            procurement_time: default_procurement_time(),
+            budget: None,
+        }
+    }
+}
+
+fn default_procurement_time() -> Dur {
+    // Rack servers from the big vendors ship in 4-12 weeks; six is a common planning figure.
+    Dur(42 * 86_400_000)
+}
+
+/// A size of cloud instance with its on-demand price.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceType {
+    pub name: String,
+    pub vcpu: u32,
+    pub memory_gb: f64,
+    /// On-demand price, dollars an hour.
+    pub hourly_price: f64,
+    /// From the launch request to the OS being up (the service then takes its `start_time`).
+    #[serde(default = "default_launch_time")]
+    pub launch_time: Dur,
+}
+
+fn default_launch_time() -> Dur {
+    // EC2 instances typically leave `pending` in 30-60 s and finish booting within 1-2 min.
+    Dur::from_secs(90)
+}
+
+/// An autoscaling group: keeps a service between `min` and `max` instances, launching and
+/// terminating by itself to hold average CPU near `target_cpu`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AutoscalingGroup {
+    pub name: String,
+    /// The service whose instances the group owns; its hosts are the group's first instances.
+    pub service: String,
+    /// What new instances are launched as.
+    pub instance_type: String,
+    /// Zones new instances are spread over (the fewest-instances zone first).
+    pub zones: Vec<String>,
+    pub min: u32,
+    pub max: u32,
+    /// Average CPU utilisation, percent, the policy holds the group at.
+    pub target_cpu: f64,
+    /// Least time between two scaling activities.
+    #[serde(default = "default_cooldown")]
+    pub cooldown: Dur,
+    /// How long a new instance's CPU is left out of the average, while it warms up.
+    #[serde(default = "default_warmup")]
+    pub warmup: Dur,
+}
+
+fn default_cooldown() -> Dur {
+    // EC2 Auto Scaling's default cooldown.
+    Dur::from_secs(300)
+}
+
+fn default_warmup() -> Dur {
+    // EC2 Auto Scaling's default instance warm-up.
+    Dur::from_secs(300)
+}
+
+/// A DNS record pointing a name at a service (its load balancer, usually).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DnsRecord {
+    pub name: String,
+    pub target: String,
+    /// How long resolvers may cache an answer.
+    pub ttl: Dur,
+}
+
+/// A database replica host that starts empty: `replicate <host>` copies the primary's data
+/// (`disk_used_gb` of it) at `copy_gb_per_hour`, then it replays the writes made meanwhile,
+/// `replay_speedup` times as fast as they arrive, until it has caught up.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaCopy {
+    pub host: String,
+    pub copy_gb_per_hour: f64,
+    #[serde(default = "default_replay_speedup")]
+    pub replay_speedup: f64,
+}
+
+fn default_replay_speedup() -> f64 {
+    // A replica applies WAL several times faster than a busy primary generates it.
+    4.0
 }

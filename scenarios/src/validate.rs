@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod cloud;
+
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
 
@@ -146,6 +148,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     faults(&mut c);
     slo_and_alerts(&mut c);
     rubric(&mut c);
+    cloud::cloud(&mut c);
     c.out
 }
 
@@ -502,7 +505,9 @@ fn cycles(c: &mut Check) {
 
 fn traffic(c: &mut Check) {
     let t = &c.s.traffic;
-    c.service("traffic.entry".into(), &t.entry);
+    if !c.s.cloud.dns.iter().any(|r| r.name == t.entry) {
+        c.service("traffic.entry".into(), &t.entry);
+    }
     c.finite(
         "traffic.base_rps",
         t.base_rps,
@@ -791,11 +796,16 @@ fn rubric(c: &mut Check) {
             Kpi::TimeToDetect | Kpi::TimeToRecover | Kpi::AlertDetection => !s.faults.is_empty(),
             Kpi::DataLoss => s.traffic.write_fraction > 0.0,
             Kpi::Communication => true,
+            Kpi::Cost => {
+                s.topology.hosts.iter().any(|h| h.hourly_cost > 0.0)
+                    || s.cloud.instance_types.iter().any(|t| t.hourly_price > 0.0)
+            }
             _ => true,
         };
         if !producible {
             let why = match k.kpi {
                 Kpi::DataLoss => "no request writes (traffic.write_fraction is 0)",
+                Kpi::Cost => "no host has a price (hourly_cost or an instance type)",
                 _ => "the scenario has no faults",
             };
             c.error(

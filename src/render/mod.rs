@@ -7,6 +7,7 @@
 //! non-ASCII text the engine or scenario supplies.
 
 mod alerts;
+mod cloud;
 mod format;
 mod host;
 mod hosts;
@@ -39,6 +40,10 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Metrics(m) => metrics::metrics(m, start, style),
         engine::View::Logs(events) => logs::logs(events, start, style),
         engine::View::Ping(p) => ping::ping(p, style),
+        engine::View::Cost(c) => cloud::cost(c, style),
+        engine::View::Groups(g) => cloud::groups(g, start, style),
+        engine::View::Dns(d) => cloud::dns(d, start, style),
+        engine::View::Verify(v) => cloud::verify(v, style),
     }
 }
 
@@ -66,6 +71,7 @@ mod tests {
         let files = [
             include_str!("mod.rs"),
             include_str!("alerts.rs"),
+            include_str!("cloud.rs"),
             include_str!("format.rs"),
             include_str!("host.rs"),
             include_str!("hosts.rs"),

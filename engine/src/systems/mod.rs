@@ -2,6 +2,7 @@
 
 mod alerts;
 mod clock;
+mod cloud;
 mod faults;
 mod health;
 mod metrics;
@@ -14,6 +15,7 @@ mod traffic;
 
 pub use alerts::evaluate_alerts;
 pub use clock::advance_clock;
+pub use cloud::run_cloud;
 pub use faults::{fire_faults, write_scripted_logs};
 pub use health::{RISE, check_health};
 pub use metrics::record_metrics;

@@ -3,7 +3,8 @@
 use bevy_ecs::prelude::{Query, Res, ResMut};
 use scenarios::Dur;
 
-use crate::components::{HostSpec, HostState, Power};
+use crate::components::{HostSpec, HostState, Instance, ServiceSpec};
+use crate::cost::{Spend, hourly_rate};
 use crate::record::MinuteSample;
 use crate::resources::{Clock, Ledger, Names, ScenarioRes};
 
@@ -12,7 +13,9 @@ pub fn account_slo(
     scenario: Res<ScenarioRes>,
     names: Res<Names>,
     mut ledger: ResMut<Ledger>,
-    hosts: Query<(&HostSpec, &HostState)>,
+    mut spend: ResMut<Spend>,
+    hosts: Query<(&HostSpec, &HostState, Option<&Instance>)>,
+    services: Query<&ServiceSpec>,
 ) {
     let dt = clock.dt_secs();
     let slo = &scenario.0.slo;
@@ -24,13 +27,19 @@ pub fn account_slo(
         0.0
     };
     let writes = requests * scenario.0.traffic.write_fraction;
-    let cost: f64 = names
-        .hosts
-        .iter()
-        .filter_map(|&h| hosts.get(h).ok())
-        .filter(|(_, st)| st.power != Power::Decommissioned)
-        .map(|(spec, _)| spec.hourly_cost * dt / 3_600.0)
-        .sum();
+    let cost = spend.accrue(
+        dt,
+        names
+            .hosts
+            .iter()
+            .filter_map(|&h| hosts.get(h).ok())
+            .map(|(spec, st, inst)| {
+                let service = inst
+                    .and_then(|i| services.get(i.service).ok())
+                    .map(|s| s.name.as_str());
+                (service, hourly_rate(spec, st))
+            }),
+    );
     let totals = &mut ledger.totals;
     totals.requests += requests;
     totals.good += good;

@@ -7,6 +7,7 @@
 use bevy_ecs::prelude::{Entity, Local, Query, Res, ResMut};
 use scenarios::ServiceKind;
 
+use crate::cloud::Dns;
 use crate::components::{
     HostSpec, HostState, Instance, Load, Power, Proc, ServiceLoad, ServiceSpec, ServiceState,
 };
@@ -216,6 +217,7 @@ pub fn route_traffic(
     scenario: Res<ScenarioRes>,
     names: Res<Names>,
     net: Res<Network>,
+    dns: Res<Dns>,
     mut rng: ResMut<SimRng>,
     mut ledger: ResMut<Ledger>,
     mut hosts: HostQuery,
@@ -228,10 +230,18 @@ pub fn route_traffic(
         rate *= (1.0 + traffic.noise * rng.noise()).max(0.0);
     }
     let mut inbound = vec![0.0; names.services.len()];
-    let Some(entry) = names.entry else { return };
-    if let Ok((spec, ..)) = services.get(entry) {
-        inbound[spec.order] = rate;
+    // Demand enters at the entry service, or is split by a DNS record over its targets.
+    let entries = dns.entries(&names, clock.now);
+    if entries.is_empty() {
+        return;
     }
+    for &(e, share) in &entries {
+        if let Ok((spec, ..)) = services.get(e) {
+            inbound[spec.order] += rate * share;
+        }
+    }
+    // (requests, success share, p99) of each entry service.
+    let mut at_entry: Vec<(f64, f64, f64)> = Vec::with_capacity(entries.len());
     // Callers see callees as they were at the end of the last tick.
     let mut callees: Vec<Option<Callee>> = (0..names.services.len()).map(|_| None).collect();
     let mut orders: Vec<(Entity, usize)> = Vec::with_capacity(names.services.len());
@@ -364,11 +374,22 @@ pub fn route_traffic(
                 p99_ms: p99_max,
             };
         }
-        if se == entry {
-            ledger.last_rps = lam;
-            ledger.last_ok = ok.clamp(0.0, 1.0);
-            ledger.last_p99_ms = p99_max;
-            ledger.write_rps = lam * ok.clamp(0.0, 1.0) * traffic.write_fraction;
+        if entries.iter().any(|&(e, _)| e == se) {
+            at_entry.push((lam, ok.clamp(0.0, 1.0), p99_max));
         }
     }
+    let (lam, ok, p99) = match at_entry[..] {
+        [one] => one,
+        _ => {
+            let lam: f64 = at_entry.iter().map(|e| e.0).sum();
+            let good: f64 = at_entry.iter().map(|e| e.0 * e.1).sum();
+            let mut tails: Vec<(f64, f64)> = at_entry.iter().map(|e| (e.2, e.0 * e.1)).collect();
+            let p99 = mixture_p99(&mut tails);
+            (lam, if lam > 0.0 { good / lam } else { 1.0 }, p99)
+        }
+    };
+    ledger.last_rps = lam;
+    ledger.last_ok = ok;
+    ledger.last_p99_ms = p99;
+    ledger.write_rps = lam * ok * traffic.write_fraction;
 }
