@@ -373,7 +373,15 @@ fn decommission(world: &mut World, host: &str) -> Result<Applied, SimError> {
         )));
     }
     let service = world.get::<Instance>(h).map(|i| i.service);
-    let harm = service.and_then(|s| capacity_harm(world, s, &[h]));
+    // Taking away the last instance of a service nobody is sent to any more harms nobody.
+    let carrying = service.is_some_and(|s| {
+        world
+            .get::<crate::components::ServiceLoad>(s)
+            .is_some_and(|l| l.lambda > 0.0)
+    });
+    let harm = service
+        .filter(|_| carrying)
+        .and_then(|s| capacity_harm(world, s, &[h]));
     let rate = world.get::<HostSpec>(h).map_or(0.0, |s| s.hourly_cost);
     world.get_mut::<HostState>(h).expect("host").power = Power::Decommissioned;
     if let Some(s) = service

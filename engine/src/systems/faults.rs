@@ -49,6 +49,8 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
         FaultKind::HostCrash { host } => {
             if let Some(h) = effects::host(world, host)
                 && let Some(mut st) = world.get_mut::<HostState>(h)
+                // A host already decommissioned has nothing left to crash.
+                && st.power != Power::Decommissioned
             {
                 st.power = Power::Down;
             }
