@@ -20,6 +20,8 @@ mod support;
 
 #[path = "it/cli.rs"]
 mod cli;
+#[path = "it/cloud.rs"]
+mod cloud;
 #[path = "it/counterfactuals.rs"]
 mod counterfactuals;
 #[path = "it/determinism.rs"]

@@ -70,7 +70,11 @@ impl<'a> Check<'a> {
         let mut d = Diagnostic::at(path, format!("unknown {what} `{name}`"));
         d.help = suggest(name, known.iter().copied()).or_else(|| {
             let list: Vec<&str> = known.iter().copied().take(8).collect();
-            Some(format!("the {what}s declared are: {}", list.join(", ")))
+            Some(if list.is_empty() {
+                format!("no {what}s are declared")
+            } else {
+                format!("the {what}s declared are: {}", list.join(", "))
+            })
         });
         out.push(d);
         false
