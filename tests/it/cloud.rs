@@ -57,3 +57,13 @@ fn cloud_bill_runaway_reference_beats_doing_nothing_at_every_rate() {
         );
     }
 }
+
+#[test]
+fn dc_exit_cutover_reference_beats_doing_nothing_for_every_ttl() {
+    for (seed, variant, best, worst) in scores("dc-exit-cutover.ron") {
+        assert!(
+            best >= 85.0 && worst <= 40.0,
+            "seed {seed} ({variant}): {best} vs {worst}"
+        );
+    }
+}

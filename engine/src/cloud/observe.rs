@@ -168,12 +168,12 @@ fn verify(world: &World, host: &str) -> Result<VerifyView, SimError> {
                 "copying",
                 Some((copied_gb, data_gb)),
                 None,
-                Some(Dur((secs * 1_000.0).round() as u64)),
+                Some(Dur((secs.round() * 1_000.0) as u64)),
             )
         }
         Some((Sync::CatchingUp, r)) => {
             let net = r.replay_rps - writes;
-            let eta = (net > 0.0).then(|| Dur((r.backlog / net * 1_000.0).round() as u64));
+            let eta = (net > 0.0).then(|| Dur(((r.backlog / net).round() * 1_000.0) as u64));
             ("catching up", None, Some(r.backlog + lag_writes), eta)
         }
         Some((Sync::Streaming, _)) => ("in sync", None, Some(lag_writes), None),
