@@ -5,13 +5,20 @@ use scenarios::KpiTarget;
 
 use crate::grade::{Input, Measured};
 use crate::scorecard::Evidence;
-use crate::text::decimal;
+use crate::text::{decimal, thousands};
 
 /// Services cited by name; the rest are summed.
 const MAX_CITED: usize = 5;
 
+/// `$1,234.56`.
 fn dollars(x: f64) -> String {
-    format!("${:.2}", x)
+    let cents = (x.abs() * 100.0).round();
+    let sign = if x < 0.0 && cents > 0.0 { "-" } else { "" };
+    format!(
+        "{sign}${}.{:02}",
+        thousands((cents / 100.0).trunc()),
+        (cents % 100.0) as u64
+    )
 }
 
 pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {

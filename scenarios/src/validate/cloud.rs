@@ -156,7 +156,7 @@ fn groups(c: &mut Check, types: &BTreeSet<&str>) {
                 );
             }
             let have = svc.hosts.len() as u32;
-            if have < g.min || have > g.max {
+            if g.min <= g.max && (have < g.min || have > g.max) {
                 c.error(
                     format!("{p}.min"),
                     format!(
