@@ -162,7 +162,8 @@ fn the_autoscaler_reaches_the_size_target_tracking_asks_for() {
     // 180 req/s over 2 c5.xlarge at 40 ms: 90 req/s × 0.040 s = 3.6 of 4 cores, 90% CPU.
     // Target 50%: desired = ceil(2 × 0.9 / 0.5) = ceil(3.6) = 4. The policy looks on the
     // minute, launches 2 (90 s launch + 30 s start + health checks), and then holds:
-    // 4 × 45% → ceil(4 × 0.45 / 0.5) = ceil(3.6) = 4.
+    // 4 × 45% → ceil(4 × 0.45 / 0.5) = ceil(3.6) = 4, and scale-in, which aims at 90% of the
+    // target, asks ceil(4 × 0.45 / 0.45) = 4 too.
     let mut sim = Sim::new(&estate(180.0, GROUP), 1);
     sim.advance(Dur::from_secs(61));
     let View::Groups(g) = view(&sim, Query::Groups) else {

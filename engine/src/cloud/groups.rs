@@ -15,6 +15,10 @@ use crate::resources::{Clock, Log, Names, Target};
 /// How often a group's policy looks at its CPU: cloud monitoring publishes one-minute metrics.
 pub const EVALUATION_PERIOD: Dur = Dur(60_000);
 
+/// Scale-in aims this far under the target (target tracking removes capacity more cautiously
+/// than it adds it; EC2 Auto Scaling waits far longer for a scale-in alarm than a scale-out one).
+pub const SCALE_IN_MARGIN: f64 = 0.9;
+
 /// One autoscaling group and what it has been doing.
 #[derive(Clone, Debug)]
 pub struct Group {
@@ -165,7 +169,13 @@ pub fn scale_groups(world: &mut World) {
             if g.cpu_acc.1 > 0 {
                 let cpu = g.cpu_acc.0 / g.cpu_acc.1 as f64;
                 g.last_cpu = Some(cpu);
-                let asked = desired(warm_serving.len() as u32, cpu, g.target_cpu);
+                let measured = warm_serving.len() as u32;
+                let mut asked = desired(measured, cpu, g.target_cpu);
+                if asked < size {
+                    // Scale in conservatively: only as far as keeps CPU a margin under target,
+                    // so the group does not flap one instance in and out around it.
+                    asked = desired(measured, cpu, g.target_cpu * SCALE_IN_MARGIN).min(size);
+                }
                 // Instances still warming up count in `size`, so capacity on its way is not
                 // asked for twice; the cooldown spaces one activity from the next.
                 if asked != size && cooled {
