@@ -43,6 +43,7 @@ pub fn overview() -> String {
                 "failover",
             ][..],
         ),
+        ("Network", &["traceroute", "route", "link", "throttle"][..]),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
         ("Monitoring", &["alert"][..]),
     ] {

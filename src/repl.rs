@@ -355,7 +355,10 @@ impl Completer for Completion {
                     &self.names.borrow(),
                     &self.alerts.borrow(),
                 ),
-                Some(Arg::Host | Arg::Service | Arg::Target) => self.names.borrow().clone(),
+                Some(Arg::Host | Arg::Service | Arg::Target | Arg::Node) => {
+                    self.names.borrow().clone()
+                }
+                Some(Arg::Keyword(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
                 _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),
                 _ => Vec::new(),

@@ -17,6 +17,10 @@ pub enum View {
     Metrics(MetricsView),
     Logs(Vec<Event>),
     Ping(PingView),
+    Trace(crate::network_views::TraceView),
+    Routes(crate::network_views::RoutesView),
+    Links(crate::network_views::LinksView),
+    Node(crate::network_views::NodeView),
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

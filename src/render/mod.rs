@@ -12,6 +12,7 @@ mod host;
 mod hosts;
 mod logs;
 mod metrics;
+mod network;
 mod notice;
 mod ping;
 mod response;
@@ -39,6 +40,10 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Metrics(m) => metrics::metrics(m, start, style),
         engine::View::Logs(events) => logs::logs(events, start, style),
         engine::View::Ping(p) => ping::ping(p, style),
+        engine::View::Trace(t) => network::trace(t, style),
+        engine::View::Routes(r) => network::routes(r, start, style),
+        engine::View::Links(l) => network::links(l, style),
+        engine::View::Node(n) => network::node(n, start, style),
     }
 }
 
@@ -71,6 +76,7 @@ mod tests {
             include_str!("hosts.rs"),
             include_str!("logs.rs"),
             include_str!("metrics.rs"),
+            include_str!("network.rs"),
             include_str!("notice.rs"),
             include_str!("ping.rs"),
             include_str!("response.rs"),
