@@ -292,14 +292,12 @@ impl Network {
     /// zones. Deterministic: ties go to the lower node index.
     pub fn recompute(&mut self) {
         let n = self.node_count();
-        let mut next = vec![vec![None; n]; n];
-        for dest in 0..n {
-            let towards = self.shortest_towards(dest);
-            for (at, hop) in towards.into_iter().enumerate() {
-                next[at][dest] = hop;
-            }
-        }
-        self.next = next;
+        // towards[dest][at] is at's next hop to dest; `next` is indexed the other way round.
+        let towards: Vec<Vec<Option<usize>>> =
+            (0..n).map(|dest| self.shortest_towards(dest)).collect();
+        self.next = (0..n)
+            .map(|at| towards.iter().map(|t| t[at]).collect())
+            .collect();
         for l in &mut self.links {
             l.load = [l.base_gbps; 2];
         }

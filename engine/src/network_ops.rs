@@ -413,32 +413,42 @@ fn link_row(net: &Network, li: usize) -> LinkRow {
     } else {
         "up"
     };
-    let mut flows = Vec::new();
-    for f in net.flows.iter().filter(|f| f.active) {
-        let w = net.walk(f.src, f.dst);
-        if let Some(&(_, from)) = w.links.iter().find(|(i, _)| *i == li) {
-            let to = l.other(from).unwrap_or(from);
-            flows.push(format!(
-                "{}@{} -> {}, {} Gbit/s ({} -> {})",
-                f.process,
-                f.host,
-                net.name(f.dst),
-                trim(f.gbps),
-                net.name(from),
-                net.name(to)
-            ));
-        }
-    }
+    let flows = net
+        .flows
+        .iter()
+        .filter(|f| f.active && net.walk(f.src, f.dst).links.iter().any(|(i, _)| *i == li))
+        .map(|f| format!("{}@{}", f.process, f.host))
+        .collect();
     LinkRow {
         a: net.name(l.a).to_owned(),
         b: net.name(l.b).to_owned(),
         state: state.into(),
         latency_ms: l.latency_ms + l.extra_latency_ms,
-        loss_pct: (l.loss + l.extra_loss).clamp(0.0, 1.0) * 100.0,
+        loss_pct: l.effective(l.a).1.max(l.effective(l.b).1) * 100.0,
         gbps: l.gbps,
         load_pct,
         flows,
     }
+}
+
+fn flow_rows(net: &Network, shown: &[usize]) -> Vec<FlowRow> {
+    net.flows
+        .iter()
+        .filter(|f| f.active)
+        .filter_map(|f| {
+            let w = net.walk(f.src, f.dst);
+            w.links
+                .iter()
+                .any(|(i, _)| shown.contains(i))
+                .then(|| FlowRow {
+                    name: format!("{}@{}", f.process, f.host),
+                    dest: net.name(f.dst).to_owned(),
+                    gbps: f.gbps,
+                    demand_gbps: f.demand_gbps,
+                    path: w.hops.iter().map(|&h| net.name(h).to_owned()).collect(),
+                })
+        })
+        .collect()
 }
 
 fn trim(x: f64) -> String {
@@ -452,13 +462,13 @@ pub fn links(world: &World, node: Option<&str>) -> Result<LinksView, SimError> {
         None => None,
     };
     let net = world.resource::<Network>();
-    let rows = (0..net.links.len())
+    let shown: Vec<usize> = (0..net.links.len())
         .filter(|&i| filter.is_none_or(|n| net.links[i].a == n || net.links[i].b == n))
-        .map(|i| link_row(net, i))
         .collect();
     Ok(LinksView {
         node: node.map(str::to_owned),
-        rows,
+        rows: shown.iter().map(|&i| link_row(net, i)).collect(),
+        flows: flow_rows(net, &shown),
     })
 }
 

@@ -51,6 +51,21 @@ pub struct RouteRow {
 pub struct LinksView {
     pub node: Option<String>,
     pub rows: Vec<LinkRow>,
+    /// Bulk transfers crossing any of the links shown.
+    pub flows: Vec<FlowRow>,
+}
+
+/// A bulk transfer and the path it takes.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FlowRow {
+    /// `process@host`.
+    pub name: String,
+    pub dest: String,
+    pub gbps: f64,
+    /// What it would send unthrottled.
+    pub demand_gbps: f64,
+    /// Nodes it crosses, from its host's zone.
+    pub path: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -61,11 +76,12 @@ pub struct LinkRow {
     pub state: String,
     /// One-way latency without queueing, ms.
     pub latency_ms: f64,
+    /// Packets lost, the worse direction, congestion drops included.
     pub loss_pct: f64,
     pub gbps: f64,
     /// Offered load as a share of capacity, a→b and b→a, percent.
     pub load_pct: [f64; 2],
-    /// Bulk transfers crossing the link: `process@host -> dest, N Gbit/s (a->b)`.
+    /// Bulk transfers crossing the link, as `process@host`.
     pub flows: Vec<String>,
 }
 

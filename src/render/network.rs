@@ -51,7 +51,7 @@ fn route_cells(rows: &[RouteRow], start: &str, with_node: bool) -> Vec<Vec<Cell>
             let metric = if r.source == "static" {
                 trimmed(r.metric, 0)
             } else {
-                format!("{} ms", trimmed(r.metric, 1))
+                format!("{} ms", trimmed(r.metric, 2))
             };
             let state_tone = match r.state.as_str() {
                 "active" => Tone::Plain,
@@ -69,9 +69,10 @@ fn route_cells(rows: &[RouteRow], start: &str, with_node: bool) -> Vec<Vec<Cell>
                 Cell::plain(r.source.as_str()),
                 Cell::plain(metric),
                 Cell::new(r.state.as_str(), state_tone),
-                Cell::plain(match r.added {
-                    Some(at) => clock(start, at),
-                    None => "config".into(),
+                Cell::plain(match (r.added, r.source == "static") {
+                    (Some(at), _) => clock(start, at),
+                    (None, true) => "config".into(),
+                    (None, false) => "-".into(),
                 }),
             ]);
             cells
@@ -122,7 +123,7 @@ fn link_table(rows: &[LinkRow], style: Style) -> String {
             vec![
                 Cell::plain(format!("{} <-> {}", l.a, l.b)),
                 Cell::new(l.state.as_str(), state_tone(&l.state)),
-                Cell::plain(fixed(l.latency_ms, 1)),
+                Cell::plain(trimmed(l.latency_ms, 2)),
                 Cell::new(
                     fixed(l.loss_pct, 1),
                     if l.loss_pct > 0.0 {
@@ -137,7 +138,7 @@ fn link_table(rows: &[LinkRow], style: Style) -> String {
             ]
         })
         .collect();
-    let mut out = render(
+    render(
         &[
             "link",
             "state",
@@ -149,23 +150,7 @@ fn link_table(rows: &[LinkRow], style: Style) -> String {
         ],
         &cells,
         style,
-    );
-    let flows: Vec<String> = rows
-        .iter()
-        .flat_map(|l| {
-            l.flows
-                .iter()
-                .map(move |f| format!("  {} <-> {}: {f}", l.a, l.b))
-        })
-        .collect();
-    if !flows.is_empty() {
-        out.push_str("bulk transfers:\n");
-        for f in flows {
-            out.push_str(&f);
-            out.push('\n');
-        }
-    }
-    out
+    )
 }
 
 pub(crate) fn links(v: &LinksView, style: Style) -> String {
@@ -178,6 +163,26 @@ pub(crate) fn links(v: &LinksView, style: Style) -> String {
         " (load: offered traffic as a share of capacity, each way; over 100% queues and drops)\n",
     );
     out.push_str(&link_table(&v.rows, style));
+    if !v.flows.is_empty() {
+        out.push_str("bulk transfers:\n");
+        for f in &v.flows {
+            let rate = if f.gbps < f.demand_gbps {
+                format!(
+                    "{} Gbit/s (throttled from {})",
+                    trimmed(f.gbps, 2),
+                    trimmed(f.demand_gbps, 2)
+                )
+            } else {
+                format!("{} Gbit/s", trimmed(f.gbps, 2))
+            };
+            out.push_str(&format!(
+                "  {} -> {}, {rate}\n    path {}\n",
+                f.name,
+                f.dest,
+                f.path.join(" -> ")
+            ));
+        }
+    }
     out
 }
 
@@ -186,6 +191,7 @@ pub(crate) fn node(v: &NodeView, start: &str, style: Style) -> String {
     out.push('\n');
     out.push_str(&link_table(&v.links, style));
     if v.kind != "switch" {
+        out.push_str("routes:\n");
         out.push_str(&route_table(&v.routes, start, false, style));
     }
     out
