@@ -398,3 +398,28 @@ impl Highlighter for Completion {
 
 impl Validator for Completion {}
 impl Helper for Completion {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete(line: &str) -> Vec<String> {
+        let c = Completion::default();
+        c.names
+            .borrow_mut()
+            .extend(["core-1".to_owned(), "dc1-web".to_owned()]);
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let (_, pairs) = c.complete(line, line.len(), &ctx).expect("completes");
+        pairs.into_iter().map(|p| p.display).collect()
+    }
+
+    #[test]
+    fn network_subcommands_and_nodes_complete() {
+        assert_eq!(complete("route "), ["show", "add", "del"]);
+        assert_eq!(complete("link d"), ["down"]);
+        assert_eq!(complete("route add co"), ["core-1"]);
+        assert_eq!(complete("traceroute core-1 dc"), ["dc1-web"]);
+        assert_eq!(complete("route add core-1 dc1-web v"), ["via"]);
+    }
+}

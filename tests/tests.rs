@@ -32,6 +32,8 @@ mod journals;
 mod library;
 #[path = "it/monitoring.rs"]
 mod monitoring;
+#[path = "it/network.rs"]
+mod network;
 #[path = "it/repl.rs"]
 mod repl;
 #[path = "it/sessions.rs"]
