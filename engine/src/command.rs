@@ -176,7 +176,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: &[Arg::Target],
         usage: "describe <host|service|zone>",
         summary: "details of a host, service or zone",
-        detail: "For a host: hardware, state, processes, disk, memory, its service instance. For a service: version, instances, calls, pool. For a zone: its hosts and links.",
+        detail: "For a host: hardware, state, processes, disk, memory, its service instance. For a service: version, instances, calls, pool. For a zone: its hosts and links. For a switch or router: its links with their load, and its route table.",
     },
     CommandSpec {
         name: "metrics",

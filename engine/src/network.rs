@@ -121,23 +121,11 @@ pub enum Via {
     Discard,
 }
 
-/// Who put a static route in a table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// In the scenario's starting configuration.
-    Config,
-    /// Pushed by a change (a fault).
-    Change,
-    /// Added by the candidate.
-    Operator,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct RouteEntry {
     pub dest: usize,
     pub via: Via,
     pub metric: u32,
-    pub origin: Origin,
     /// When it was added during the run; `None` for the starting configuration.
     pub added: Option<scenarios::Dur>,
 }
@@ -355,28 +343,30 @@ impl Network {
 
     /// Where `at` sends traffic for `dest`: its best usable static route, else the shortest path.
     pub fn next_hop(&self, at: usize, dest: usize) -> Option<Via> {
-        if let Some(node) = self.node(at) {
-            let usable = node
-                .routes
-                .iter()
-                .filter(|r| r.dest == dest)
-                .filter(|r| match r.via {
-                    Via::Discard => true,
-                    Via::Node(v) => self
-                        .link_index(at, v)
-                        .is_some_and(|i| self.links[i].carrying()),
-                })
-                .min_by_key(|r| r.metric);
-            if let Some(r) = usable {
-                return Some(r.via);
-            }
+        match self.best_static(at, dest) {
+            Some(r) => Some(r.via),
+            None => self.shortest_next(at, dest).map(Via::Node),
         }
-        self.next
-            .get(at)?
-            .get(dest)
-            .copied()
-            .flatten()
-            .map(Via::Node)
+    }
+
+    /// Whether a static route of router `at` can be used: its next hop's link is up.
+    pub fn usable(&self, at: usize, route: &RouteEntry) -> bool {
+        match route.via {
+            Via::Discard => true,
+            Via::Node(v) => self
+                .link_index(at, v)
+                .is_some_and(|i| self.links[i].carrying()),
+        }
+    }
+
+    /// The static route `at` uses for `dest`: the lowest metric among the usable ones (the
+    /// first configured on a tie).
+    pub fn best_static(&self, at: usize, dest: usize) -> Option<&RouteEntry> {
+        self.node(at)?
+            .routes
+            .iter()
+            .filter(|r| r.dest == dest && self.usable(at, r))
+            .min_by_key(|r| r.metric)
     }
 
     /// A packet's journey from `src` to `dest`, hop by hop.

@@ -9,9 +9,7 @@ use scenarios::{FaultKind, NULL_ROUTE, Topology};
 use crate::actions::Applied;
 use crate::components::{HostSpec, HostState, Instance, Power, Rogue, ServiceSpec, ServiceState};
 use crate::effects::{self, now};
-use crate::network::{
-    End, Flow, LAN_LATENCY_MS, Network, NodeState, Origin, RouteEntry, Via, Walk,
-};
+use crate::network::{End, Flow, LAN_LATENCY_MS, Network, NodeState, RouteEntry, Via, Walk};
 use crate::network_views::*;
 use crate::observe::resolve;
 use crate::resources::Target;
@@ -51,7 +49,6 @@ pub fn node_states(topo: &Topology) -> Vec<NodeState> {
                         Via::Node(endpoint_index(topo, &r.via))
                     },
                     metric: r.metric,
-                    origin: Origin::Config,
                     added: None,
                 })
                 .collect(),
@@ -303,25 +300,11 @@ fn route_rows(net: &Network, n: usize, whole: bool) -> Vec<RouteRow> {
             .then(a.metric.cmp(&b.metric))
     });
     for r in statics {
-        let up = match r.via {
-            Via::Discard => true,
-            Via::Node(v) => net
-                .link_index(n, v)
-                .is_some_and(|i| net.links[i].carrying()),
-        };
-        let state = if !up {
+        let state = if !net.usable(n, r) {
             "inactive"
-        } else if net.next_hop(n, r.dest) == Some(r.via)
-            && node
-                .routes
-                .iter()
-                .filter(|o| o.dest == r.dest && o.metric < r.metric)
-                .all(|o| match o.via {
-                    Via::Discard => false,
-                    Via::Node(v) => net
-                        .link_index(n, v)
-                        .is_none_or(|i| !net.links[i].carrying()),
-                })
+        } else if net
+            .best_static(n, r.dest)
+            .is_some_and(|best| std::ptr::eq(best, r))
         {
             "active"
         } else {
@@ -601,7 +584,6 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
                     dest: d,
                     via: v,
                     metric: *metric,
-                    origin: Origin::Operator,
                     added: Some(at),
                 };
                 let routes = &mut net.node_mut(n).expect("a router").routes;
@@ -774,7 +756,6 @@ pub fn fire(world: &mut World, kind: &FaultKind) -> String {
                     dest: d,
                     via: v,
                     metric: *metric,
-                    origin: Origin::Change,
                     added: Some(at),
                 });
             }
@@ -877,8 +858,8 @@ pub fn struck(world: &World, kind: &FaultKind) -> Vec<String> {
 }
 
 /// Marks each bulk transfer sending or not (its host up and its process running) and
-/// recomputes the network when that changes. Returns whether anything changed.
-pub fn track_flows(world: &mut World) -> bool {
+/// recomputes the network when that changes.
+pub fn track_flows(world: &mut World) {
     let flows: Vec<(String, String, bool)> = world
         .resource::<Network>()
         .flows
@@ -901,5 +882,4 @@ pub fn track_flows(world: &mut World) -> bool {
         }
         net.recompute();
     }
-    changed
 }
