@@ -88,9 +88,11 @@ fn estate(hosts: usize) -> Scenario {
                     latency_ms: 0.5,
                     loss: 0.0,
                     gbps: 100.0,
+                    base_gbps: 0.0,
                 })
                 .collect(),
             hosts: all,
+            nodes: Vec::new(),
             services: vec![
                 service(
                     "lb",

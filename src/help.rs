@@ -56,6 +56,7 @@ pub fn overview() -> String {
                 "decommission",
             ][..],
         ),
+        ("Network", &["traceroute", "route", "link", "throttle"][..]),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
         ("Monitoring", &["alert"][..]),
     ] {

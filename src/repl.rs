@@ -368,7 +368,10 @@ impl Completer for Completion {
                     &self.names.borrow(),
                     &self.alerts.borrow(),
                 ),
-                Some(Arg::Host | Arg::Service | Arg::Target) => self.names.borrow().clone(),
+                Some(Arg::Host | Arg::Service | Arg::Target | Arg::Node) => {
+                    self.names.borrow().clone()
+                }
+                Some(Arg::Keyword(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
                 Some(Arg::Word(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
                 Some(Arg::Group) => self.groups.borrow().clone(),
@@ -411,3 +414,28 @@ impl Highlighter for Completion {
 
 impl Validator for Completion {}
 impl Helper for Completion {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete(line: &str) -> Vec<String> {
+        let c = Completion::default();
+        c.names
+            .borrow_mut()
+            .extend(["core-1".to_owned(), "dc1-web".to_owned()]);
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let (_, pairs) = c.complete(line, line.len(), &ctx).expect("completes");
+        pairs.into_iter().map(|p| p.display).collect()
+    }
+
+    #[test]
+    fn network_subcommands_and_nodes_complete() {
+        assert_eq!(complete("route "), ["show", "add", "del"]);
+        assert_eq!(complete("link d"), ["down"]);
+        assert_eq!(complete("route add co"), ["core-1"]);
+        assert_eq!(complete("traceroute core-1 dc"), ["dc1-web"]);
+        assert_eq!(complete("route add core-1 dc1-web v"), ["via"]);
+    }
+}

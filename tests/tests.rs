@@ -34,6 +34,8 @@ mod journals;
 mod library;
 #[path = "it/monitoring.rs"]
 mod monitoring;
+#[path = "it/network.rs"]
+mod network;
 #[path = "it/repl.rs"]
 mod repl;
 #[path = "it/sessions.rs"]

@@ -36,8 +36,9 @@ fn host_of(world: &World, name: &str) -> Result<Entity, SimError> {
         Target::Service(_) => Err(SimError::new(format!(
             "`{name}` is a service; this command takes a host (`describe {name}` lists its hosts)"
         ))),
-        Target::Zone(_) => Err(SimError::new(format!(
-            "`{name}` is a zone; this command takes a host"
+        Target::Zone(_) | Target::Node(_) => Err(SimError::new(format!(
+            "`{name}` is a {}; this command takes a host",
+            crate::network_ops::target_word(world, name)
         ))),
     }
 }
@@ -56,8 +57,9 @@ fn service_of(world: &World, name: &str) -> Result<Entity, SimError> {
                 None => format!("`{name}` is a host; this command takes a service"),
             }))
         }
-        Target::Zone(_) => Err(SimError::new(format!(
-            "`{name}` is a zone; this command takes a service"
+        Target::Zone(_) | Target::Node(_) => Err(SimError::new(format!(
+            "`{name}` is a {}; this command takes a service",
+            crate::network_ops::target_word(world, name)
         ))),
     }
 }
@@ -142,6 +144,10 @@ fn drop_in_flight_writes(world: &mut World, host: Entity) -> Option<String> {
 
 pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
     match action {
+        Action::RouteAdd { .. }
+        | Action::RouteDel { .. }
+        | Action::LinkSet { .. }
+        | Action::Throttle { .. } => crate::network_ops::apply(world, action),
         Action::Restart { host } => {
             let h = host_of(world, host)?;
             let inst = instance(world, h, host)?;

@@ -37,6 +37,18 @@ pub enum Query {
     Verify {
         host: String,
     },
+    Traceroute {
+        from: String,
+        to: String,
+    },
+    /// Route tables: one router's, or every router's static routes.
+    Routes {
+        node: Option<String>,
+    },
+    /// Links with their state and load: all, or those of one node.
+    Links {
+        node: Option<String>,
+    },
 }
 
 /// What to change.
@@ -102,6 +114,28 @@ pub enum Action {
     Decommission {
         host: String,
     },
+    RouteAdd {
+        node: String,
+        dest: String,
+        via: String,
+        metric: u32,
+    },
+    RouteDel {
+        node: String,
+        dest: String,
+    },
+    /// `link up` (`up: true`) or `link down`.
+    LinkSet {
+        a: String,
+        b: String,
+        up: bool,
+    },
+    /// Limit a bulk transfer to `gbps`.
+    Throttle {
+        host: String,
+        process: String,
+        gbps: f64,
+    },
 }
 
 /// One parsed command line.
@@ -137,6 +171,12 @@ pub enum Arg {
     Group,
     /// A DNS record's name.
     Record,
+    /// One of a fixed set of words (a subcommand or a keyword).
+    Keyword(&'static [&'static str]),
+    /// A zone, switch, router or host: a place on the network.
+    Node,
+    /// A bandwidth, e.g. `2g` or `500m` (bits per second).
+    Rate,
 }
 
 /// One command of the table.
@@ -180,7 +220,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: &[Arg::Target],
         usage: "describe <host|service|zone>",
         summary: "details of a host, service or zone",
-        detail: "For a host: hardware, state, processes, disk, memory, its service instance. For a service: version, instances, calls, pool. For a zone: its hosts and links.",
+        detail: "For a host: hardware, state, processes, disk, memory, its service instance. For a service: version, instances, calls, pool. For a zone: its hosts and links. For a switch or router: its links with their load, and its route table.",
     },
     CommandSpec {
         name: "metrics",
@@ -198,10 +238,10 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "ping",
-        args: &[Arg::Host, Arg::Host],
-        usage: "ping <host> <host>",
-        summary: "reachability, round trip and loss between two hosts",
-        detail: "Follows the network path between the two hosts' zones and reports the route, round-trip time and packet loss.",
+        args: &[Arg::Node, Arg::Node],
+        usage: "ping <host|zone|node> <host|zone|node>",
+        summary: "reachability, round trip and loss between two places",
+        detail: "Follows the network path both ways between two hosts, zones, switches or routers and reports the route, round-trip time and packet loss, or where the packets stop. Loss and extra delay on a path often mean a congested link: `traceroute` and `link show` find it.",
     },
     CommandSpec {
         name: "restart",
@@ -373,6 +413,42 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "write, list or delete alert rules",
         detail: "alert add \"<metric> > <threshold> for <duration>\" on <host|service> [as NAME] adds a rule (`<` works too); the metric is one of cpu, memory, disk, rps, errors, p99, connections, or burn(<window>) for the SLO error-budget burn rate over a window (1 means the budget lasts exactly the SLO window; 14.4 over 1h spends 2% of a 30-day budget in that hour). Examples: alert add \"p99 > 300ms for 5m\" on lb; alert add \"burn(1h) > 14.4 for 2m\" on lb as FastBurn. The rule is evaluated like the scenario's own, pages when the condition has held for the duration, and is refused if it could never fire. Writing a rule takes about a minute. alert list (or `alerts`) shows every rule; alert del NAME removes one, the scenario's included.",
     },
+    CommandSpec {
+        name: "traceroute",
+        args: &[Arg::Node, Arg::Node],
+        usage: "traceroute <host|zone|node> <host|zone|node>",
+        summary: "the path hop by hop, with each hop's round trip",
+        detail: "Lists every zone, switch and router the packets cross, with the round-trip time to each. `* * *` means no reply: past a black hole (a discard route, or a router with no route onward), or a hop whose reply cannot get back. A routing loop shows the same routers again and again.",
+    },
+    CommandSpec {
+        name: "route",
+        args: &[
+            Arg::Keyword(&["show", "add", "del"]),
+            Arg::Node,
+            Arg::Node,
+            Arg::Keyword(&["via"]),
+            Arg::Node,
+            Arg::Keyword(&["metric"]),
+            Arg::Count,
+        ],
+        usage: "route show|add|del <router> [...]",
+        summary: "show, add or delete a router's static routes",
+        detail: "Forms: `route show [<router>]`, `route add <router> <dest> via <next-hop> [metric N]`, `route del <router> <dest>`. `route show` lists every router's static routes, `route show <router>` its whole table: for each destination, the static route that wins (lowest metric among those whose next hop's link is up) or the shortest path. `route add` adds a static route; the next hop must be a neighbour joined by a link, or `null0` to discard. Static routes win over the shortest path, even when the path beyond the next hop is dead. `route del` removes the router's static routes to a destination, so the shortest path takes over.",
+    },
+    CommandSpec {
+        name: "link",
+        args: &[Arg::Keyword(&["show", "up", "down"]), Arg::Node, Arg::Node],
+        usage: "link show|up|down [<a> <b>]",
+        summary: "show links and their load; shut or restore a link",
+        detail: "Forms: `link show [<node>]`, `link up <a> <b>`, `link down <a> <b>`. `link show` lists every link (or one node's): state, latency, loss, capacity, the load each way as a share of capacity, and the bulk flows crossing it. Above 100% the link queues and drops the excess. `link down` shuts a link (traffic reroutes if another path exists); `link up` restores a link shut by hand, not one that has failed.",
+    },
+    CommandSpec {
+        name: "throttle",
+        args: &[Arg::Host, Arg::Process, Arg::Rate],
+        usage: "throttle <host> <process> <rate>",
+        summary: "limit a bulk transfer's bandwidth (e.g. 2g, 500m)",
+        detail: "Caps a bulk transfer (a backup, a replication sync) started by a process on a host, as `--bwlimit` or a traffic shaper would; `link show` lists them. Rates are bits per second: `2g` is 2 Gbit/s, `500m` 500 Mbit/s.",
+    },
 ];
 
 /// Why a line is not a command.
@@ -470,6 +546,9 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
             "`--last` only goes with metrics and logs; usage: {}",
             spec.usage
         )));
+    }
+    if let Some(command) = crate::network_command::parse(&name, &positional, spec)? {
+        return Ok(command);
     }
     // `scale <service> <count> in <zone>`: the one command with an optional trailing clause.
     let (positional, zone) = match positional.as_slice() {

@@ -120,6 +120,9 @@ pub fn struck(world: &World, kind: &FaultKind) -> Vec<String> {
             out.push(from.clone());
             out.push(to.clone());
         }
+        FaultKind::BadRoute { .. }
+        | FaultKind::BulkTransfer { .. }
+        | FaultKind::Partition { .. } => out.extend(crate::network_ops::struck(world, kind)),
     }
     out.sort();
     out.dedup();

@@ -14,6 +14,9 @@ mod math;
 mod metrics;
 mod monitoring;
 mod network;
+mod network_command;
+mod network_ops;
+mod network_views;
 mod observe;
 pub mod queueing;
 mod record;
@@ -32,6 +35,7 @@ pub use command::{
     Action, Arg, COMMANDS, Command, CommandSpec, ParseError, Query, parse, spec, words,
 };
 pub use monitoring::{ALERT_EDIT_COST, AlertEdit, parse_condition};
+pub use network_views::*;
 pub use record::*;
 pub use runs::{StepError, run_nothing, run_reference};
 pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};

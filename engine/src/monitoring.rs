@@ -354,10 +354,11 @@ fn add(world: &mut World, mut rule: AlertRule, named: bool) -> Result<Applied, S
             MetricOwner::Service(world.get::<ServiceSpec>(s).map_or(0, |s| s.order)),
             true,
         ),
-        Target::Zone(_) => {
+        Target::Zone(_) | Target::Node(_) => {
             return Err(SimError::new(format!(
-                "`{}` is a zone; alerts watch the metrics of a host or a service",
-                rule.target
+                "`{}` is a {}; alerts watch the metrics of a host or a service",
+                rule.target,
+                crate::network_ops::target_word(world, &rule.target)
             )));
         }
     };

@@ -37,6 +37,7 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
             Target::Host(h) => View::Host(host_view(world, h)),
             Target::Service(s) => View::Service(service_view(world, s)),
             Target::Zone(z) => View::Zone(zone_view(world, z)),
+            Target::Node(n) => View::Node(crate::network_ops::node_view(world, n)),
         },
         Query::Metrics {
             target,
@@ -51,9 +52,10 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
                 Target::Service(s) => {
                     MetricOwner::Service(world.get::<ServiceSpec>(s).map_or(0, |s| s.order))
                 }
-                Target::Zone(_) => {
+                Target::Zone(_) | Target::Node(_) => {
                     return Err(SimError::new(format!(
-                        "`{target}` is a zone; metrics are kept for hosts and services"
+                        "`{target}` is a {}; metrics are kept for hosts and services (`link show` has link load)",
+                        crate::network_ops::target_word(world, target)
                     )));
                 }
             };
@@ -79,9 +81,10 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
                     }
                     v
                 }
-                Target::Zone(_) => {
+                Target::Zone(_) | Target::Node(_) => {
                     return Err(SimError::new(format!(
-                        "`{target}` is a zone; logs are kept per host and service"
+                        "`{target}` is a {}; logs are kept per host and service",
+                        crate::network_ops::target_word(world, target)
                     )));
                 }
             };
@@ -95,10 +98,15 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
                 .collect();
             View::Logs(lines)
         }
-        Query::Ping { from, to } => View::Ping(ping(world, from, to)?),
         Query::Cost | Query::Groups | Query::Dns | Query::Verify { .. } => {
             return crate::cloud::observe(world, query);
         }
+        Query::Ping { from, to } => View::Ping(crate::network_ops::ping(world, from, to)?),
+        Query::Traceroute { from, to } => {
+            View::Trace(crate::network_ops::traceroute(world, from, to)?)
+        }
+        Query::Routes { node } => View::Routes(crate::network_ops::routes(world, node.as_deref())?),
+        Query::Links { node } => View::Links(crate::network_ops::links(world, node.as_deref())?),
     })
 }
 
@@ -390,7 +398,7 @@ fn zone_view(world: &World, z: usize) -> ZoneView {
             .filter(|l| l.a == z || l.b == z)
             .map(|l| {
                 let other = if l.a == z { l.b } else { l.a };
-                let state = if !l.up {
+                let state = if !l.carrying() {
                     "down"
                 } else if l.extra_loss > 0.0 || l.extra_latency_ms > 0.0 {
                     "degraded"
@@ -398,7 +406,7 @@ fn zone_view(world: &World, z: usize) -> ZoneView {
                     "up"
                 };
                 (
-                    net.zones[other].clone(),
+                    net.name(other).to_owned(),
                     state.to_owned(),
                     l.latency_ms + l.extra_latency_ms,
                     l.loss + l.extra_loss,
@@ -437,54 +445,4 @@ fn alerts(world: &World) -> Vec<AlertRow> {
             }
         })
         .collect()
-}
-
-fn ping(world: &World, from: &str, to: &str) -> Result<PingView, SimError> {
-    let host = |name: &str| match resolve(world, name)? {
-        Target::Host(h) => Ok(h),
-        _ => Err(SimError::new(format!(
-            "`{name}` is not a host; ping takes two hosts"
-        ))),
-    };
-    let (a, b) = (host(from)?, host(to)?);
-    let net = world.resource::<Network>();
-    let za = world.get::<HostSpec>(a).expect("host").zone;
-    let zb = world.get::<HostSpec>(b).expect("host").zone;
-    let up = |h: Entity| {
-        world
-            .get::<HostState>(h)
-            .is_some_and(|s| s.power == Power::Up)
-    };
-    let mut view = PingView {
-        from: from.into(),
-        to: to.into(),
-        route: Vec::new(),
-        reachable: false,
-        rtt_ms: 0.0,
-        loss_pct: 0.0,
-        note: None,
-    };
-    if !up(a) {
-        view.note = Some(format!("{from} is not up; cannot send"));
-        return Ok(view);
-    }
-    match (net.path(za, zb), net.between(za, zb)) {
-        (Some(path), Some((one_way, loss))) => {
-            view.route = path.hops.iter().map(|&z| net.zones[z].clone()).collect();
-            if up(b) {
-                view.reachable = true;
-                view.rtt_ms = 2.0 * one_way;
-                view.loss_pct = (1.0 - (1.0 - loss) * (1.0 - loss)) * 100.0;
-            } else {
-                view.note = Some(format!("{to} does not answer: the host is not up"));
-            }
-        }
-        _ => {
-            view.note = Some(format!(
-                "no route from {} to {}",
-                net.zones[za], net.zones[zb]
-            ))
-        }
-    }
-    Ok(view)
 }

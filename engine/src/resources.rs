@@ -61,6 +61,8 @@ pub enum Target {
     Host(Entity),
     Service(Entity),
     Zone(usize),
+    /// A switch or router, by its index in the network (after the zones).
+    Node(usize),
 }
 
 /// Names of hosts, services and zones, and the stable orders in which systems visit them.

@@ -46,20 +46,27 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
     let links = topo
         .links
         .iter()
-        .map(|l| LinkState {
-            a: zone_index(&l.from),
-            b: zone_index(&l.to),
-            latency_ms: l.latency_ms,
-            loss: l.loss,
-            up: true,
-            extra_latency_ms: 0.0,
-            extra_loss: 0.0,
+        .map(|l| {
+            let mut link = LinkState::new(
+                crate::network_ops::endpoint_index(topo, &l.from),
+                crate::network_ops::endpoint_index(topo, &l.to),
+                l.latency_ms,
+                l.loss,
+                l.gbps,
+            );
+            link.base_gbps = l.base_gbps;
+            link
         })
         .collect();
 
     let mut names = Names::default();
     for (i, zone) in zones.iter().enumerate() {
         names.by_name.insert(zone.clone(), Target::Zone(i));
+    }
+    for (i, node) in topo.nodes.iter().enumerate() {
+        names
+            .by_name
+            .insert(node.id.clone(), Target::Node(zones.len() + i));
     }
     let mut metrics = Metrics::default();
     for (order, h) in topo.hosts.iter().enumerate() {
@@ -186,7 +193,8 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
         limit: scenario.time_limit,
     });
     world.insert_resource(SimRng::new(seed));
-    world.insert_resource(Network::new(zones, zone_site, links));
+    let nodes = crate::network_ops::node_states(topo);
+    world.insert_resource(Network::with_nodes(zones, zone_site, nodes, links));
     world.insert_resource(names);
     world.insert_resource(metrics);
     world.insert_resource(Log::default());

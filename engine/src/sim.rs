@@ -42,6 +42,7 @@ pub fn schedule() -> Schedule {
             complete_operations,
             run_processes,
             creep_latency,
+            track_flows,
             route_traffic,
             track_replication,
             check_health,
@@ -164,7 +165,12 @@ impl Sim {
                     | Query::Logs { target, .. } => {
                         vec![target.clone()]
                     }
-                    Query::Ping { from, to } => self.ping_targets(&view, from, to),
+                    Query::Ping { from, to } | Query::Traceroute { from, to } => {
+                        self.ping_targets(&view, from, to)
+                    }
+                    Query::Routes { node } | Query::Links { node } => {
+                        node.iter().cloned().collect()
+                    }
                     Query::Verify { host } => vec![host.clone()],
                     Query::Status
                     | Query::Top
@@ -340,6 +346,14 @@ impl Sim {
         }
         if let View::Ping(p) = view {
             t.extend(p.route.iter().cloned());
+        }
+        if let View::Trace(p) = view {
+            t.extend(
+                p.hops
+                    .iter()
+                    .filter(|h| h.name != "*")
+                    .map(|h| h.name.clone()),
+            );
         }
         t.sort();
         t.dedup();

@@ -21,6 +21,10 @@ pub enum View {
     Groups(Vec<crate::GroupRow>),
     Dns(Vec<crate::DnsRow>),
     Verify(crate::VerifyView),
+    Trace(crate::network_views::TraceView),
+    Routes(crate::network_views::RoutesView),
+    Links(crate::network_views::LinksView),
+    Node(crate::network_views::NodeView),
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

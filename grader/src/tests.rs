@@ -35,6 +35,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             links: vec![],
             hosts: vec![],
             services: vec![],
+            nodes: vec![],
         },
         traffic: Traffic {
             entry: "lb".into(),

@@ -186,6 +186,9 @@ pub struct Topology {
     pub links: Vec<Link>,
     pub hosts: Vec<Host>,
     pub services: Vec<Service>,
+    /// Switches, routers and edge routers: network nodes that links may join besides zones.
+    #[serde(default)]
+    pub nodes: Vec<NetNode>,
 }
 
 /// A datacenter or a cloud region, divided into zones.
@@ -216,10 +219,75 @@ pub struct Link {
     pub loss: f64,
     #[serde(default = "default_link_gbps")]
     pub gbps: f64,
+    /// Traffic the link carries besides the modelled flows (other tenants, users), in Gbit/s,
+    /// each way. Offered load beyond `gbps` queues and is dropped.
+    #[serde(default)]
+    pub base_gbps: f64,
 }
 
 fn default_link_gbps() -> f64 {
     10.0
+}
+
+/// A network device: a switch forwards along the shortest path; a router or an edge router also
+/// holds static routes, which win over the shortest path while their next hop's link is up.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NetNode {
+    pub id: String,
+    pub kind: NodeKind,
+    /// Static routes configured when the scenario starts.
+    #[serde(default)]
+    pub routes: Vec<StaticRoute>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeKind {
+    Switch,
+    Router,
+    /// A router at the edge of a site: an uplink to the internet or to another site.
+    Edge,
+}
+
+impl NodeKind {
+    pub const fn label(self) -> &'static str {
+        match self {
+            NodeKind::Switch => "switch",
+            NodeKind::Router => "router",
+            NodeKind::Edge => "edge router",
+        }
+    }
+
+    /// Whether the node holds a route table (switches forward at layer 2).
+    pub const fn routes(self) -> bool {
+        !matches!(self, NodeKind::Switch)
+    }
+}
+
+/// Traffic for `dest` (a zone or node) leaves through `via`, a neighbour joined by a link, or
+/// `"null0"` to discard it. The lowest `metric` wins among static routes whose link is up.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StaticRoute {
+    pub dest: String,
+    pub via: String,
+    #[serde(default = "default_route_metric")]
+    pub metric: u32,
+}
+
+fn default_route_metric() -> u32 {
+    1
+}
+
+/// The next hop that discards traffic, as in `ip route ... Null0`.
+pub const NULL_ROUTE: &str = "null0";
+
+/// One link named by its two ends, in either order.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRef {
+    pub from: String,
+    pub to: String,
 }
 
 /// A physical server or VM.
@@ -469,6 +537,25 @@ pub enum FaultKind {
         #[serde(default)]
         version: Option<String>,
     },
+    /// A change pushes a static route onto `node`: traffic for `dest` leaves through `via`
+    /// (a neighbour, or `"null0"` to discard it) ahead of the shortest path.
+    BadRoute {
+        node: String,
+        dest: String,
+        via: String,
+        #[serde(default = "default_route_metric")]
+        metric: u32,
+    },
+    /// A process named `process` on `host` starts sending `gbps` to `to` (a zone or node), over
+    /// whatever path routing gives it, until it is killed or throttled.
+    BulkTransfer {
+        host: String,
+        process: String,
+        to: String,
+        gbps: f64,
+    },
+    /// Every listed link goes down at once.
+    Partition { links: Vec<LinkRef> },
 }
 
 impl FaultKind {
@@ -483,6 +570,9 @@ impl FaultKind {
             FaultKind::LinkDegraded { .. } => "link degraded",
             FaultKind::BadDeploy { .. } => "bad deploy",
             FaultKind::LatencyCreep { .. } => "latency creep",
+            FaultKind::BadRoute { .. } => "bad route",
+            FaultKind::BulkTransfer { .. } => "bulk transfer",
+            FaultKind::Partition { .. } => "partition",
         }
     }
 }

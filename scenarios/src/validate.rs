@@ -8,6 +8,8 @@ mod cloud;
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
 
+mod network;
+
 /// Most entities (sites, zones, hosts, services, links) one scenario may declare.
 pub const MAX_ENTITIES: usize = 100_000;
 /// Most simulation steps one run may take: a year at 10 s ticks, or a day at 1 s ticks many times over.
@@ -25,6 +27,8 @@ pub(crate) struct Check<'a> {
     zones: BTreeSet<&'a str>,
     hosts: BTreeSet<&'a str>,
     services: BTreeSet<&'a str>,
+    /// Switches and routers: with the zones, what links may join.
+    nodes: BTreeSet<&'a str>,
 }
 
 impl<'a> Check<'a> {
@@ -119,12 +123,14 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
         zones: BTreeSet::new(),
         hosts: BTreeSet::new(),
         services: BTreeSet::new(),
+        nodes: BTreeSet::new(),
     };
     header(&mut c);
     let entities = s.topology.sites.len()
         + s.topology.hosts.len()
         + s.topology.services.len()
-        + s.topology.links.len();
+        + s.topology.links.len()
+        + s.topology.nodes.len();
     if entities > MAX_ENTITIES {
         c.error(
             "topology",
@@ -146,6 +152,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     }
     names(&mut c);
     links(&mut c);
+    network::nodes(&mut c);
     hosts(&mut c);
     services(&mut c);
     traffic(&mut c);
@@ -249,6 +256,11 @@ fn names<'a>(c: &mut Check<'a>) {
         c.services.insert(&svc.id);
         name_chars(c, &svc.id, format!("topology.services[{i}].id"));
     }
+    for (i, node) in s.topology.nodes.iter().enumerate() {
+        claim(c, &node.id, format!("topology.nodes[{i}].id"));
+        c.nodes.insert(&node.id);
+        name_chars(c, &node.id, format!("topology.nodes[{i}].id"));
+    }
 }
 
 fn name_chars(c: &mut Check, name: &str, path: String) {
@@ -272,10 +284,10 @@ fn links(c: &mut Check) {
     let mut pairs = BTreeSet::new();
     for (i, link) in c.s.topology.links.iter().enumerate() {
         let p = format!("topology.links[{i}]");
-        let a = c.zone(format!("{p}.from"), &link.from);
-        let b = c.zone(format!("{p}.to"), &link.to);
+        let a = c.endpoint(format!("{p}.from"), &link.from);
+        let b = c.endpoint(format!("{p}.to"), &link.to);
         if a && b && link.from == link.to {
-            c.error(format!("{p}.to"), "a link must join two different zones");
+            c.error(format!("{p}.to"), "a link must join two different nodes");
         }
         let key = if link.from <= link.to {
             (link.from.clone(), link.to.clone())
@@ -300,6 +312,13 @@ fn links(c: &mut Check) {
         );
         c.finite(format!("{p}.loss"), link.loss, 0.0, 1.0, "loss");
         c.finite(format!("{p}.gbps"), link.gbps, 0.001, 100_000.0, "gbps");
+        c.finite(
+            format!("{p}.base_gbps"),
+            link.base_gbps,
+            0.0,
+            100_000.0,
+            "base_gbps",
+        );
     }
 }
 
@@ -622,8 +641,8 @@ fn faults(c: &mut Check) {
                 process_name(c, format!("{k}.process"), process);
             }
             FaultKind::LinkDown { from, to } | FaultKind::LinkDegraded { from, to, .. } => {
-                let a = c.zone(format!("{k}.from"), from);
-                let b = c.zone(format!("{k}.to"), to);
+                let a = c.endpoint(format!("{k}.from"), from);
+                let b = c.endpoint(format!("{k}.to"), to);
                 if a && b && !links.contains(&(from.as_str(), to.as_str())) {
                     c.error(
                         format!("{k}.to"),
@@ -694,6 +713,9 @@ fn faults(c: &mut Check) {
                     "leak_mb_per_min",
                 );
             }
+            FaultKind::BadRoute { .. }
+            | FaultKind::BulkTransfer { .. }
+            | FaultKind::Partition { .. } => network::fault(c, &k, &fault.kind),
         }
     }
 }

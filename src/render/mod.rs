@@ -13,6 +13,7 @@ mod host;
 mod hosts;
 mod logs;
 mod metrics;
+mod network;
 mod notice;
 mod ping;
 mod response;
@@ -44,6 +45,10 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Groups(g) => cloud::groups(g, start, style),
         engine::View::Dns(d) => cloud::dns(d, start, style),
         engine::View::Verify(v) => cloud::verify(v, style),
+        engine::View::Trace(t) => network::trace(t, style),
+        engine::View::Routes(r) => network::routes(r, start, style),
+        engine::View::Links(l) => network::links(l, style),
+        engine::View::Node(n) => network::node(n, start, style),
     }
 }
 
@@ -77,6 +82,7 @@ mod tests {
             include_str!("hosts.rs"),
             include_str!("logs.rs"),
             include_str!("metrics.rs"),
+            include_str!("network.rs"),
             include_str!("notice.rs"),
             include_str!("ping.rs"),
             include_str!("response.rs"),

@@ -100,7 +100,12 @@ fn reference_typed_at_the_prompt_scores_the_reference_total() {
         .map(|f| (f, None))
         .chain(fixtures.iter().map(|f| (f, Some(OK_FIXTURES))));
     for (file, content) in cases {
-        let scenario = load(file);
+        // `play` picks seed 1's variant; type that variant's reference, not the first choices'.
+        let source = std::fs::read_to_string(file).expect("readable scenario");
+        let name = file.display().to_string();
+        let scenario = scenarios::load_variant(&name, &source, 1)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .0;
         let journal = s.path(&format!("{}.jsonl", scenario.id));
         let journal = journal.to_str().expect("UTF-8 path");
         let folder: Vec<&str> = content.iter().flat_map(|c| ["--content", c]).collect();

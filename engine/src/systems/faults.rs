@@ -171,9 +171,12 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
             crate::monitoring::start_creep(world, service, *percent_per_hour);
             format!("{service} started slowing down: CPU per request +{percent_per_hour}% an hour")
         }
+        FaultKind::BadRoute { .. }
+        | FaultKind::BulkTransfer { .. }
+        | FaultKind::Partition { .. } => crate::network_ops::fire(world, kind),
         FaultKind::LinkDown { from, to } | FaultKind::LinkDegraded { from, to, .. } => {
             let mut net = world.resource_mut::<Network>();
-            let (Some(a), Some(b)) = (net.zone_index(from), net.zone_index(to)) else {
+            let (Some(a), Some(b)) = (net.index(from), net.index(to)) else {
                 return format!("link {from} <-> {to}");
             };
             if let Some(link) = net.link_between(a, b) {
