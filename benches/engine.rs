@@ -160,6 +160,7 @@ fn estate(hosts: usize) -> Scenario {
             command: "status".into(),
         }],
         variants: vec![],
+        storage: None,
     }
 }
 

@@ -43,6 +43,7 @@ pub fn overview() -> String {
                 "failover",
             ][..],
         ),
+        ("Backup and recovery", &["backup", "restore", "replica"][..]),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
         ("Monitoring", &["alert"][..]),
     ] {

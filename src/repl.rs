@@ -155,6 +155,16 @@ impl Input {
         }
     }
 
+    /// Backup ids and backup locations, for completing the backup and restore commands.
+    fn set_storage_names(&mut self, (backups, locations): (Vec<String>, Vec<String>)) {
+        if let Input::Terminal(editor, _) = self
+            && let Some(h) = editor.helper_mut()
+        {
+            *h.backups.borrow_mut() = backups;
+            *h.locations.borrow_mut() = locations;
+        }
+    }
+
     fn save_history(&mut self) {
         if let Input::Terminal(editor, Some(path)) = self {
             let _ = editor.save_history(path);
@@ -198,6 +208,7 @@ pub fn play(
     while !sim.is_over() {
         input.set_names(sim.names());
         input.set_alert_names(sim.alert_names());
+        input.set_storage_names(sim.storage_names());
         let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
         let text = match input.read(&prompt, true) {
             Line::Text(t) => t,
@@ -326,6 +337,8 @@ pub struct Completion {
     names: Rc<RefCell<Vec<String>>>,
     /// Names of the alert rules in force, for `alert del`.
     alerts: Rc<RefCell<Vec<String>>>,
+    backups: Rc<RefCell<Vec<String>>>,
+    locations: Rc<RefCell<Vec<String>>>,
 }
 
 impl Completer for Completion {
@@ -349,7 +362,8 @@ impl Completer for Completion {
                 .collect()
         } else {
             let head = before.split_whitespace().next().unwrap_or("");
-            match spec(head).and_then(|c| c.args.get(index - 1)) {
+            let typed: Vec<&str> = before[..start].split_whitespace().collect();
+            match engine::arg_at(&typed) {
                 Some(Arg::Alert) => crate::repl_alert::candidates(
                     before,
                     &self.names.borrow(),
@@ -357,6 +371,9 @@ impl Completer for Completion {
                 ),
                 Some(Arg::Host | Arg::Service | Arg::Target) => self.names.borrow().clone(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
+                Some(Arg::Word(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
+                Some(Arg::Backup) => self.backups.borrow().clone(),
+                Some(Arg::Location) => self.locations.borrow().clone(),
                 _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),
                 _ => Vec::new(),
             }

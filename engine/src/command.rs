@@ -27,6 +27,10 @@ pub enum Query {
         from: String,
         to: String,
     },
+    /// `backup list [TARGET]`: the backup catalogue, locations, schedules and restores.
+    Backups {
+        target: Option<String>,
+    },
 }
 
 /// What to change.
@@ -64,6 +68,25 @@ pub enum Action {
     Failover {
         service: String,
     },
+    BackupCreate {
+        target: String,
+        location: Option<String>,
+    },
+    BackupVerify {
+        id: String,
+    },
+    BackupSchedule {
+        target: String,
+        every: Dur,
+        location: String,
+    },
+    Restore {
+        target: String,
+        backup: String,
+    },
+    ReplicaPromote {
+        host: String,
+    },
 }
 
 /// One parsed command line.
@@ -93,6 +116,12 @@ pub enum Arg {
     Text,
     /// `alert`'s subcommand and rule.
     Alert,
+    /// One of a fixed set of words (a subcommand, or a keyword such as `from`).
+    Word(&'static [&'static str]),
+    /// A backup's id.
+    Backup,
+    /// A backup location.
+    Location,
 }
 
 /// One command of the table.
@@ -257,6 +286,27 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "write, list or delete alert rules",
         detail: "alert add \"<metric> > <threshold> for <duration>\" on <host|service> [as NAME] adds a rule (`<` works too); the metric is one of cpu, memory, disk, rps, errors, p99, connections, or burn(<window>) for the SLO error-budget burn rate over a window (1 means the budget lasts exactly the SLO window; 14.4 over 1h spends 2% of a 30-day budget in that hour). Examples: alert add \"p99 > 300ms for 5m\" on lb; alert add \"burn(1h) > 14.4 for 2m\" on lb as FastBurn. The rule is evaluated like the scenario's own, pages when the condition has held for the duration, and is refused if it could never fire. Writing a rule takes about a minute. alert list (or `alerts`) shows every rule; alert del NAME removes one, the scenario's included.",
     },
+    CommandSpec {
+        name: "backup",
+        args: &[Arg::Word(crate::storage_command::BACKUP_VERBS)],
+        usage: "backup <create|list|verify|schedule> ...",
+        summary: "take, list, verify and schedule database backups",
+        detail: crate::storage_command::BACKUP_DETAIL,
+    },
+    CommandSpec {
+        name: "restore",
+        args: &[Arg::Target, Arg::Word(&["from"]), Arg::Backup],
+        usage: "restore <database|host> from <backup-id>",
+        summary: "restore a database from a backup (it is down meanwhile)",
+        detail: "Copies the backup back at its location's throughput (a same-site snapshot is fastest, another region slower, offsite tape slowest and must be recalled first): size / throughput. The database serves nothing until the copy is done and it has started. Its data returns to the backup's point in time: writes acknowledged since then are lost. A corrupt backup fails at the end of the copy and leaves the database as it was; `backup verify` first to know.",
+    },
+    CommandSpec {
+        name: "replica",
+        args: &[Arg::Word(&["promote"]), Arg::Host],
+        usage: "replica promote <host>",
+        summary: "promote a named database replica to primary",
+        detail: "Like `failover`, onto the replica you name (e.g. the one in the surviving region). Takes about 30 s. Replication is asynchronous: the writes the replica had not yet received (its lag, or everything since it was cut off) are lost.",
+    },
 ];
 
 /// Why a line is not a command.
@@ -359,6 +409,9 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         }
         _ => (positional, None),
     };
+    if let Some(command) = crate::storage_command::parse(&name, &positional) {
+        return command;
+    }
     if positional.len() != spec.args.len() {
         return Err(usage(spec));
     }

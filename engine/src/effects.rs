@@ -120,6 +120,10 @@ pub fn struck(world: &World, kind: &FaultKind) -> Vec<String> {
             out.push(from.clone());
             out.push(to.clone());
         }
+        FaultKind::DataCorruption { .. }
+        | FaultKind::VolumeLoss { .. }
+        | FaultKind::SiteLoss { .. }
+        | FaultKind::BackupsLost { .. } => out.extend(crate::storage::struck(world, kind)),
     }
     out.sort();
     out.dedup();

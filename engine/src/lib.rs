@@ -18,6 +18,8 @@ mod resources;
 mod runs;
 mod setup;
 mod sim;
+mod storage;
+mod storage_command;
 mod systems;
 mod views;
 
@@ -31,6 +33,8 @@ pub use monitoring::{ALERT_EDIT_COST, AlertEdit, parse_condition};
 pub use record::*;
 pub use runs::{StepError, run_nothing, run_reference};
 pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};
+pub use storage::{MB_PER_GB, default_throughput, transfer_time};
+pub use storage_command::arg_at;
 pub use views::*;
 
 /// A command the engine refused, with what to do instead.

@@ -96,6 +96,9 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
             View::Logs(lines)
         }
         Query::Ping { from, to } => View::Ping(ping(world, from, to)?),
+        Query::Backups { target } => {
+            View::Backups(crate::storage::backups_view(world, target.as_deref())?)
+        }
     })
 }
 
@@ -309,6 +312,7 @@ fn host_view(world: &World, h: Entity) -> HostView {
         restarts: inst.map_or(0, |i| i.restarts),
         processes,
         row: host_row(world, h),
+        volume: crate::storage::volume_view(world, h),
     }
 }
 

@@ -44,6 +44,7 @@ pub fn schedule() -> Schedule {
             creep_latency,
             route_traffic,
             track_replication,
+            crate::storage::run_storage,
             check_health,
             account_slo,
             record_metrics,
@@ -164,6 +165,7 @@ impl Sim {
                         vec![target.clone()]
                     }
                     Query::Ping { from, to } => self.ping_targets(&view, from, to),
+                    Query::Backups { target } => target.iter().cloned().collect(),
                     Query::Status | Query::Top | Query::Alerts => Vec::new(),
                 };
                 (
@@ -281,6 +283,11 @@ impl Sim {
             .iter()
             .map(|s| s.rule.name.clone())
             .collect()
+    }
+
+    /// Backup ids and backup location names, for completion.
+    pub fn storage_names(&self) -> (Vec<String>, Vec<String>) {
+        crate::storage::names(&self.world)
     }
 
     /// Everything the run produced so far.

@@ -70,6 +70,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
         ],
         reference: vec![],
         variants: vec![],
+        storage: None,
     }
 }
 

@@ -6,6 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
 
+#[path = "validate_storage.rs"]
+mod storage;
+
 /// Most entities (sites, zones, hosts, services, links) one scenario may declare.
 pub const MAX_ENTITIES: usize = 100_000;
 /// Most simulation steps one run may take: a year at 10 s ticks, or a day at 1 s ticks many times over.
@@ -146,6 +149,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     faults(&mut c);
     slo_and_alerts(&mut c);
     rubric(&mut c);
+    storage::storage(&mut c);
     c.out
 }
 
@@ -685,6 +689,10 @@ fn faults(c: &mut Check) {
                     "leak_mb_per_min",
                 );
             }
+            FaultKind::DataCorruption { .. }
+            | FaultKind::VolumeLoss { .. }
+            | FaultKind::SiteLoss { .. }
+            | FaultKind::BackupsLost { .. } => storage::fault(c, &k, &fault.kind),
         }
     }
 }

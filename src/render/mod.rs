@@ -19,6 +19,7 @@ mod scorecard;
 mod service;
 mod sparkline;
 mod status;
+mod storage;
 mod style;
 mod table;
 mod zone;
@@ -39,6 +40,7 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Metrics(m) => metrics::metrics(m, start, style),
         engine::View::Logs(events) => logs::logs(events, start, style),
         engine::View::Ping(p) => ping::ping(p, style),
+        engine::View::Backups(b) => storage::backups(b, style),
     }
 }
 
@@ -78,6 +80,7 @@ mod tests {
             include_str!("service.rs"),
             include_str!("sparkline.rs"),
             include_str!("status.rs"),
+            include_str!("storage.rs"),
             include_str!("style.rs"),
             include_str!("table.rs"),
             include_str!("zone.rs"),
