@@ -412,3 +412,34 @@ impl Highlighter for Completion {
 
 impl Validator for Completion {}
 impl Helper for Completion {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustyline::history::DefaultHistory;
+
+    fn complete(c: &Completion, line: &str) -> Vec<String> {
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let (_, pairs) = c.complete(line, line.len(), &ctx).expect("completes");
+        pairs.into_iter().map(|p| p.display).collect()
+    }
+
+    #[test]
+    fn completion_follows_the_backup_and_restore_grammar() {
+        let c = Completion::default();
+        *c.names.borrow_mut() = vec!["db".into(), "db-1".into(), "lb".into()];
+        *c.backups.borrow_mut() = vec!["7f3a9c21".into(), "0b12cc40".into()];
+        *c.locations.borrow_mut() = vec!["nas-1".into(), "s3-east".into()];
+        assert_eq!(complete(&c, "backup v"), ["verify"]);
+        assert_eq!(complete(&c, "backup verify 7"), ["7f3a9c21"]);
+        assert_eq!(complete(&c, "backup create db t"), ["to"]);
+        assert_eq!(complete(&c, "backup create db to s"), ["s3-east"]);
+        assert_eq!(complete(&c, "restore d"), ["db", "db-1"]);
+        assert_eq!(complete(&c, "restore db f"), ["from"]);
+        assert_eq!(complete(&c, "restore db from 0"), ["0b12cc40"]);
+        assert_eq!(complete(&c, "replica p"), ["promote"]);
+        assert_eq!(complete(&c, "replica promote db-"), ["db-1"]);
+        assert_eq!(complete(&c, "rest"), ["restart", "restore"]);
+    }
+}

@@ -36,5 +36,7 @@ mod monitoring;
 mod repl;
 #[path = "it/sessions.rs"]
 mod sessions;
+#[path = "it/storage.rs"]
+mod storage;
 #[path = "it/swarm.rs"]
 mod swarm;

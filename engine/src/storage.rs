@@ -342,7 +342,7 @@ pub fn host_blocked(world: &World, h: Entity) -> Result<(), SimError> {
     }
     if let Some(why) = volume_lost(world, h) {
         return Err(SimError::new(format!(
-            "{name}'s data volume is lost ({why}); starting it again will not bring the data back: `restore {name} from BACKUP_ID` or `replica promote` a replica"
+            "{name}'s data volume is lost ({why}); starting it again will not bring the data back: `restore {name} from BACKUP_ID`, or promote a replica that still has its data"
         )));
     }
     Ok(())
