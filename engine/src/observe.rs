@@ -250,6 +250,8 @@ fn host_view(world: &World, h: Entity) -> HostView {
         if sspec.kind == ServiceKind::Database {
             role = Some(if sst.primary == Some(h) {
                 "primary".into()
+            } else if crate::storage::restoring_onto(world, h) {
+                "being restored".into()
             } else {
                 "replica".into()
             });

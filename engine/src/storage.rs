@@ -331,11 +331,7 @@ pub fn host_blocked(world: &World, h: Entity) -> Result<(), SimError> {
             "{name} is in {site}, which is lost; nothing there can be started. Fail over or restore elsewhere"
         )));
     }
-    if storage
-        .data
-        .iter()
-        .any(|d| d.restoring.is_some_and(|(host, ..)| host == h))
-    {
+    if restoring_onto(world, h) {
         return Err(SimError::new(format!(
             "{name} is being restored; it starts by itself when the restore is done (`backup list` shows when)"
         )));
@@ -346,6 +342,15 @@ pub fn host_blocked(world: &World, h: Entity) -> Result<(), SimError> {
         )));
     }
     Ok(())
+}
+
+/// Whether a restore is writing to `h`.
+pub fn restoring_onto(world: &World, h: Entity) -> bool {
+    world
+        .resource::<Storage>()
+        .data
+        .iter()
+        .any(|d| d.restoring.is_some_and(|(host, ..)| host == h))
 }
 
 /// Refuses a failover while its database is being restored.
