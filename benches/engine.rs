@@ -165,6 +165,7 @@ fn estate(hosts: usize) -> Scenario {
         }],
         variants: vec![],
         cloud: Default::default(),
+        storage: None,
     }
 }
 

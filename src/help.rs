@@ -57,6 +57,7 @@ pub fn overview() -> String {
             ][..],
         ),
         ("Network", &["traceroute", "route", "link", "throttle"][..]),
+        ("Backup and recovery", &["backup", "restore", "replica"][..]),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
         ("Monitoring", &["alert"][..]),
     ] {

@@ -164,6 +164,15 @@ impl Input {
             *h.records.borrow_mut() = records;
         }
     }
+    /// Backup ids and backup locations, for completing the backup and restore commands.
+    fn set_storage_names(&mut self, (backups, locations): (Vec<String>, Vec<String>)) {
+        if let Input::Terminal(editor, _) = self
+            && let Some(h) = editor.helper_mut()
+        {
+            *h.backups.borrow_mut() = backups;
+            *h.locations.borrow_mut() = locations;
+        }
+    }
 
     fn save_history(&mut self) {
         if let Input::Terminal(editor, Some(path)) = self {
@@ -209,6 +218,7 @@ pub fn play(
         input.set_names(sim.names());
         input.set_alert_names(sim.alert_names());
         input.set_cloud_names(sim.cloud_names());
+        input.set_storage_names(sim.storage_names());
         let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
         let text = match input.read(&prompt, true) {
             Line::Text(t) => t,
@@ -339,6 +349,8 @@ pub struct Completion {
     alerts: Rc<RefCell<Vec<String>>>,
     groups: Rc<RefCell<Vec<String>>>,
     records: Rc<RefCell<Vec<String>>>,
+    backups: Rc<RefCell<Vec<String>>>,
+    locations: Rc<RefCell<Vec<String>>>,
 }
 
 impl Completer for Completion {
@@ -362,7 +374,8 @@ impl Completer for Completion {
                 .collect()
         } else {
             let head = before.split_whitespace().next().unwrap_or("");
-            match spec(head).and_then(|c| c.args.get(index - 1)) {
+            let typed: Vec<&str> = before[..start].split_whitespace().collect();
+            match engine::arg_at(&typed) {
                 Some(Arg::Alert) => crate::repl_alert::candidates(
                     before,
                     &self.names.borrow(),
@@ -376,6 +389,8 @@ impl Completer for Completion {
                 Some(Arg::Word(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
                 Some(Arg::Group) => self.groups.borrow().clone(),
                 Some(Arg::Record) => self.records.borrow().clone(),
+                Some(Arg::Backup) => self.backups.borrow().clone(),
+                Some(Arg::Location) => self.locations.borrow().clone(),
                 _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),
                 _ => Vec::new(),
             }
@@ -418,12 +433,9 @@ impl Helper for Completion {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rustyline::history::DefaultHistory;
 
-    fn complete(line: &str) -> Vec<String> {
-        let c = Completion::default();
-        c.names
-            .borrow_mut()
-            .extend(["core-1".to_owned(), "dc1-web".to_owned()]);
+    fn complete(c: &Completion, line: &str) -> Vec<String> {
         let history = DefaultHistory::new();
         let ctx = Context::new(&history);
         let (_, pairs) = c.complete(line, line.len(), &ctx).expect("completes");
@@ -432,10 +444,32 @@ mod tests {
 
     #[test]
     fn network_subcommands_and_nodes_complete() {
-        assert_eq!(complete("route "), ["show", "add", "del"]);
-        assert_eq!(complete("link d"), ["down"]);
-        assert_eq!(complete("route add co"), ["core-1"]);
-        assert_eq!(complete("traceroute core-1 dc"), ["dc1-web"]);
-        assert_eq!(complete("route add core-1 dc1-web v"), ["via"]);
+        let c = Completion::default();
+        c.names
+            .borrow_mut()
+            .extend(["core-1".to_owned(), "dc1-web".to_owned()]);
+        assert_eq!(complete(&c, "route "), ["show", "add", "del"]);
+        assert_eq!(complete(&c, "link d"), ["down"]);
+        assert_eq!(complete(&c, "route add co"), ["core-1"]);
+        assert_eq!(complete(&c, "traceroute core-1 dc"), ["dc1-web"]);
+        assert_eq!(complete(&c, "route add core-1 dc1-web v"), ["via"]);
+    }
+
+    #[test]
+    fn completion_follows_the_backup_and_restore_grammar() {
+        let c = Completion::default();
+        *c.names.borrow_mut() = vec!["db".into(), "db-1".into(), "lb".into()];
+        *c.backups.borrow_mut() = vec!["7f3a9c21".into(), "0b12cc40".into()];
+        *c.locations.borrow_mut() = vec!["nas-1".into(), "s3-east".into()];
+        assert_eq!(complete(&c, "backup v"), ["verify"]);
+        assert_eq!(complete(&c, "backup verify 7"), ["7f3a9c21"]);
+        assert_eq!(complete(&c, "backup create db t"), ["to"]);
+        assert_eq!(complete(&c, "backup create db to s"), ["s3-east"]);
+        assert_eq!(complete(&c, "restore d"), ["db", "db-1"]);
+        assert_eq!(complete(&c, "restore db f"), ["from"]);
+        assert_eq!(complete(&c, "restore db from 0"), ["0b12cc40"]);
+        assert_eq!(complete(&c, "replica p"), ["promote"]);
+        assert_eq!(complete(&c, "replica promote db-"), ["db-1"]);
+        assert_eq!(complete(&c, "rest"), ["restart", "restore"]);
     }
 }

@@ -40,5 +40,7 @@ mod network;
 mod repl;
 #[path = "it/sessions.rs"]
 mod sessions;
+#[path = "it/storage.rs"]
+mod storage;
 #[path = "it/swarm.rs"]
 mod swarm;

@@ -151,6 +151,7 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
         Action::Restart { host } => {
             let h = host_of(world, host)?;
             let inst = instance(world, h, host)?;
+            crate::storage::host_blocked(world, h)?;
             let st = world.get::<HostState>(h).expect("host");
             if st.power != Power::Up {
                 return Err(SimError::new(format!(
@@ -190,6 +191,7 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
                     power_word(power)
                 )));
             }
+            crate::storage::host_blocked(world, h)?;
             let svc = world.get::<Instance>(h).map(|i| i.service);
             let harm = svc.and_then(|s| {
                 join(
@@ -399,7 +401,7 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
                 targets: targets(world, h),
             })
         }
-        Action::Failover { service } => failover(world, service),
+        Action::Failover { service } => failover_to(world, service, None),
         Action::GroupSet { .. }
         | Action::GroupPolicy { .. }
         | Action::DnsSet { .. }
@@ -407,11 +409,18 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
         | Action::Replicate { .. }
         | Action::Promote { .. }
         | Action::Decommission { .. } => crate::cloud::apply(world, action),
+        _ => crate::storage_command::apply(world, action),
     }
 }
 
-fn failover(world: &mut World, service: &str) -> Result<Applied, SimError> {
+/// Promotes a replica of `service` (`to`, or the first serving one) to primary.
+pub fn failover_to(
+    world: &mut World,
+    service: &str,
+    to: Option<Entity>,
+) -> Result<Applied, SimError> {
     let s = service_of(world, service)?;
+    crate::storage::failover_blocked(world, s)?;
     let (kind, lag) = {
         let spec = world.get::<ServiceSpec>(s).expect("service");
         (spec.kind, spec.replica_lag.unwrap_or(Dur::ZERO))
@@ -426,7 +435,7 @@ fn failover(world: &mut World, service: &str) -> Result<Applied, SimError> {
         .members
         .iter()
         .copied()
-        .find(|&m| Some(m) != st.primary && serving(world, m))
+        .find(|&m| Some(m) != st.primary && serving(world, m) && to.is_none_or(|t| t == m))
     else {
         return Err(SimError::new(format!(
             "{service} has no serving replica to promote"

@@ -49,6 +49,10 @@ pub enum Query {
     Links {
         node: Option<String>,
     },
+    /// `backup list [TARGET]`: the backup catalogue, locations, schedules and restores.
+    Backups {
+        target: Option<String>,
+    },
 }
 
 /// What to change.
@@ -136,6 +140,25 @@ pub enum Action {
         process: String,
         gbps: f64,
     },
+    BackupCreate {
+        target: String,
+        location: Option<String>,
+    },
+    BackupVerify {
+        id: String,
+    },
+    BackupSchedule {
+        target: String,
+        every: Dur,
+        location: String,
+    },
+    Restore {
+        target: String,
+        backup: String,
+    },
+    ReplicaPromote {
+        host: String,
+    },
 }
 
 /// One parsed command line.
@@ -177,6 +200,10 @@ pub enum Arg {
     Node,
     /// A bandwidth, e.g. `2g` or `500m` (bits per second).
     Rate,
+    /// A backup's id.
+    Backup,
+    /// A backup location.
+    Location,
 }
 
 /// One command of the table.
@@ -449,6 +476,27 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "limit a bulk transfer's bandwidth (e.g. 2g, 500m)",
         detail: "Caps a bulk transfer (a backup, a replication sync) started by a process on a host, as `--bwlimit` or a traffic shaper would; `link show` lists them. Rates are bits per second: `2g` is 2 Gbit/s, `500m` 500 Mbit/s.",
     },
+    CommandSpec {
+        name: "backup",
+        args: &[Arg::Word(crate::storage_command::BACKUP_VERBS)],
+        usage: "backup <create|list|verify|schedule> ...",
+        summary: "take, list, verify and schedule database backups",
+        detail: crate::storage_command::BACKUP_DETAIL,
+    },
+    CommandSpec {
+        name: "restore",
+        args: &[Arg::Target, Arg::Word(&["from"]), Arg::Backup],
+        usage: "restore <database|host> from <backup-id>",
+        summary: "restore a database from a backup (it is down meanwhile)",
+        detail: "Copies the backup back at its location's throughput (a same-site snapshot is fastest, another region slower, offsite tape slowest and must be recalled first): size / throughput. The database serves nothing until the copy is done and it has started. Its data returns to the backup's point in time: writes acknowledged since then are lost. A corrupt backup fails at the end of the copy and leaves the database as it was; `backup verify` first to know.",
+    },
+    CommandSpec {
+        name: "replica",
+        args: &[Arg::Word(&["promote"]), Arg::Host],
+        usage: "replica promote <host>",
+        summary: "promote a named database replica to primary",
+        detail: "Like `failover`, onto the replica you name (e.g. the one in the surviving region). Takes about 30 s. Replication is asynchronous: the writes the replica had not yet received (its lag, or everything since it was cut off) are lost.",
+    },
 ];
 
 /// Why a line is not a command.
@@ -557,6 +605,9 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         }
         _ => (positional, None),
     };
+    if let Some(command) = crate::storage_command::parse(&name, &positional) {
+        return command;
+    }
     if positional.len() != spec.args.len() {
         return Err(usage(spec));
     }

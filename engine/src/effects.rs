@@ -123,6 +123,10 @@ pub fn struck(world: &World, kind: &FaultKind) -> Vec<String> {
         FaultKind::BadRoute { .. }
         | FaultKind::BulkTransfer { .. }
         | FaultKind::Partition { .. } => out.extend(crate::network_ops::struck(world, kind)),
+        FaultKind::DataCorruption { .. }
+        | FaultKind::VolumeLoss { .. }
+        | FaultKind::SiteLoss { .. }
+        | FaultKind::BackupsLost { .. } => out.extend(crate::storage::struck(world, kind)),
     }
     out.sort();
     out.dedup();

@@ -24,6 +24,8 @@ mod resources;
 mod runs;
 mod setup;
 mod sim;
+mod storage;
+mod storage_command;
 mod systems;
 mod views;
 
@@ -39,6 +41,8 @@ pub use network_views::*;
 pub use record::*;
 pub use runs::{StepError, run_nothing, run_reference};
 pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};
+pub use storage::{MB_PER_GB, default_throughput, transfer_time};
+pub use storage_command::arg_at;
 pub use views::*;
 
 /// A command the engine refused, with what to do instead.

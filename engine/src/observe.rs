@@ -107,6 +107,9 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
         }
         Query::Routes { node } => View::Routes(crate::network_ops::routes(world, node.as_deref())?),
         Query::Links { node } => View::Links(crate::network_ops::links(world, node.as_deref())?),
+        Query::Backups { target } => {
+            View::Backups(crate::storage::backups_view(world, target.as_deref())?)
+        }
     })
 }
 
@@ -261,6 +264,8 @@ fn host_view(world: &World, h: Entity) -> HostView {
         if sspec.kind == ServiceKind::Database {
             role = Some(if sst.primary == Some(h) {
                 "primary".into()
+            } else if crate::storage::restoring_onto(world, h) {
+                "being restored".into()
             } else {
                 "replica".into()
             });
@@ -326,6 +331,7 @@ fn host_view(world: &World, h: Entity) -> HostView {
         restarts: inst.map_or(0, |i| i.restarts),
         processes,
         row: host_row(world, h),
+        volume: crate::storage::volume_view(world, h),
     }
 }
 

@@ -128,6 +128,8 @@ pub enum Op {
     Promote { service: Entity, host: Entity },
     /// A volume resize finished.
     VolumeGrown { host: Entity, gb: f64 },
+    /// A backup, verification or restore finished.
+    Storage(crate::storage::StorageOp),
 }
 
 #[derive(Resource, Debug, Default)]

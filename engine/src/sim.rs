@@ -45,6 +45,7 @@ pub fn schedule() -> Schedule {
             track_flows,
             route_traffic,
             track_replication,
+            crate::storage::run_storage,
             check_health,
             account_slo,
             record_metrics,
@@ -172,6 +173,7 @@ impl Sim {
                         node.iter().cloned().collect()
                     }
                     Query::Verify { host } => vec![host.clone()],
+                    Query::Backups { target } => target.iter().cloned().collect(),
                     Query::Status
                     | Query::Top
                     | Query::Alerts
@@ -304,6 +306,10 @@ impl Sim {
             groups.groups.iter().map(|g| g.name.clone()).collect(),
             dns.records.iter().map(|r| r.name.clone()).collect(),
         )
+    }
+    /// Backup ids and backup location names, for completion.
+    pub fn storage_names(&self) -> (Vec<String>, Vec<String>) {
+        crate::storage::names(&self.world)
     }
 
     /// Everything the run produced so far.

@@ -25,6 +25,7 @@ pub enum View {
     Routes(crate::network_views::RoutesView),
     Links(crate::network_views::LinksView),
     Node(crate::network_views::NodeView),
+    Backups(BackupsView),
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -108,6 +109,8 @@ pub struct HostView {
     pub restarts: u32,
     pub processes: Vec<ProcessRow>,
     pub row: HostRow,
+    /// The host's data volume, if it has a declared one (or lost it).
+    pub volume: Option<VolumeView>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -173,4 +176,64 @@ pub enum Response {
         cost: f64,
     },
     Resolved,
+}
+
+/// A host's data volume.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct VolumeView {
+    pub iops_limit: Option<f64>,
+    pub iops_now: f64,
+    /// Mean time one I/O takes now, queueing included.
+    pub io_wait_ms: Option<f64>,
+    pub fill_gb_per_hour: f64,
+    /// Why its data is gone, if it is.
+    pub lost: Option<String>,
+    /// (backup id, done at "HH:MM") while a restore writes to it.
+    pub restoring: Option<(String, String)>,
+}
+
+/// `backup list`: the catalogue, newest first, with where each copy is kept.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BackupsView {
+    pub target: Option<String>,
+    pub backups: Vec<BackupRow>,
+    pub locations: Vec<LocationRow>,
+    pub schedules: Vec<ScheduleRow>,
+    /// Restores in progress, in words.
+    pub restores: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BackupRow {
+    pub id: String,
+    pub target: String,
+    pub location: String,
+    pub location_kind: String,
+    /// The backup's point in time as the wall clock read then.
+    pub point: String,
+    pub age: Dur,
+    pub size_gb: f64,
+    /// "yes", "no" or "CORRUPT".
+    pub verified: String,
+    pub state: String,
+    /// How long restoring it would take: retrieval plus size / throughput.
+    pub restore_time: Dur,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LocationRow {
+    pub id: String,
+    pub kind: String,
+    pub site: String,
+    pub mb_per_s: f64,
+    pub lead_time: Dur,
+    pub state: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ScheduleRow {
+    pub target: String,
+    pub every: Dur,
+    pub location: String,
+    pub next: String,
 }

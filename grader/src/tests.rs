@@ -72,6 +72,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
         reference: vec![],
         variants: vec![],
         cloud: Default::default(),
+        storage: None,
     }
 }
 

@@ -48,6 +48,9 @@ pub struct Scenario {
     /// Cloud estate: instance types and prices, autoscaling groups, DNS records, migrations.
     #[serde(default)]
     pub cloud: Cloud,
+    /// Data volumes, backup locations, the backup catalogue and backup schedules.
+    #[serde(default)]
+    pub storage: Option<Storage>,
 }
 
 /// One axis of variation: which host fails, which zone, the growth rate.
@@ -556,6 +559,22 @@ pub enum FaultKind {
     },
     /// Every listed link goes down at once.
     Partition { links: Vec<LinkRef> },
+    /// A destructive change to a database's data (a dropped table, a bad migration): `share` of
+    /// the requests it serves fail until it is restored from a backup taken before `at`.
+    /// Replicas receive the change too, so failing over does not help.
+    DataCorruption {
+        service: String,
+        share: f64,
+        /// What was done, for the record, e.g. "DROP TABLE order_items".
+        what: String,
+    },
+    /// The data volume of `host` is lost: its service stops and cannot start until restored.
+    VolumeLoss { host: String },
+    /// A whole site is lost (power, fire, fibre): every host in it is down and cannot be rebooted,
+    /// and backups kept there are gone.
+    SiteLoss { site: String },
+    /// The backups kept at a location are destroyed or encrypted (ransomware, a deleted bucket).
+    BackupsLost { location: String },
 }
 
 impl FaultKind {
@@ -573,6 +592,10 @@ impl FaultKind {
             FaultKind::BadRoute { .. } => "bad route",
             FaultKind::BulkTransfer { .. } => "bulk transfer",
             FaultKind::Partition { .. } => "partition",
+            FaultKind::DataCorruption { .. } => "data corruption",
+            FaultKind::VolumeLoss { .. } => "volume loss",
+            FaultKind::SiteLoss { .. } => "site loss",
+            FaultKind::BackupsLost { .. } => "backups lost",
         }
     }
 }
@@ -836,6 +859,56 @@ impl Default for Cloud {
         }
     }
 }
+/// Storage and disaster recovery: data volumes with IOPS limits, where backups are kept, the
+/// backups that exist when the scenario starts, and the schedules that take more.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    #[serde(default)]
+    pub volumes: Vec<Volume>,
+    #[serde(default)]
+    pub locations: Vec<BackupLocation>,
+    #[serde(default)]
+    pub backups: Vec<BackupSpec>,
+    #[serde(default)]
+    pub schedules: Vec<BackupSchedule>,
+}
+
+/// The data volume of a host: its size and use are the host's `disk_gb` and `disk_used_gb`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Volume {
+    pub host: String,
+    /// Provisioned I/O operations per second; beyond it I/O queues and the service slows.
+    pub iops: f64,
+    /// Volume I/Os each request served on the host issues (after caches), on average.
+    #[serde(default = "one")]
+    pub io_per_request: f64,
+    /// Growth of the data while the service on the host takes writes, GB per hour.
+    #[serde(default)]
+    pub fill_gb_per_hour: f64,
+}
+
+/// Where a backup is kept, which sets how fast it can be read back.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LocationKind {
+    /// Snapshots or a backup server in the same site as the data.
+    SameSite,
+    /// Object storage or a backup server in another region.
+    OtherRegion,
+    /// Tape or immutable storage held by a third party, away from every site.
+    Offsite,
+}
+
+impl LocationKind {
+    pub const fn label(self) -> &'static str {
+        match self {
+            LocationKind::SameSite => "same site",
+            LocationKind::OtherRegion => "other region",
+            LocationKind::Offsite => "offsite",
+        }
+    }
+}
 
 fn default_procurement_time() -> Dur {
     // Rack servers from the big vendors ship in 4-12 weeks; six is a common planning figure.
@@ -920,4 +993,53 @@ pub struct ReplicaCopy {
 fn default_replay_speedup() -> f64 {
     // A replica applies WAL several times faster than a busy primary generates it.
     4.0
+}
+/// A place backups are written to and restored from.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BackupLocation {
+    pub id: String,
+    pub kind: LocationKind,
+    /// The topology site it lives in, if any: losing that site loses these backups.
+    #[serde(default)]
+    pub site: Option<String>,
+    /// Read (restore, verify) and write (backup) throughput, MB/s; defaults by kind.
+    #[serde(default)]
+    pub mb_per_s: Option<f64>,
+    /// Time before the first byte can be read (a tape recall, an archive-tier retrieval);
+    /// defaults by kind.
+    #[serde(default)]
+    pub lead_time: Option<Dur>,
+}
+
+/// A backup that exists when the scenario starts.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BackupSpec {
+    /// How commands name it, e.g. "7f3a9c21".
+    pub id: String,
+    /// The database service it is a backup of.
+    pub target: String,
+    pub location: String,
+    /// How long before the scenario starts it was taken: its point in time.
+    pub age: Dur,
+    pub size_gb: f64,
+    /// Unreadable (a torn upload, a bad block): verifying reveals it, and restoring it fails.
+    #[serde(default)]
+    pub corrupt: bool,
+    /// Already verified as restorable (only for backups that are not corrupt).
+    #[serde(default)]
+    pub verified: bool,
+}
+
+/// A backup job that runs every `every`, the next time at `next` after the start.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BackupSchedule {
+    pub target: String,
+    pub every: Dur,
+    pub location: String,
+    /// When it next runs, from the start; defaults to `every`.
+    #[serde(default)]
+    pub next: Option<Dur>,
 }

@@ -9,6 +9,8 @@ use crate::diagnostic::{Diagnostic, suggest};
 use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
 
 mod network;
+#[path = "validate_storage.rs"]
+mod storage;
 
 /// Most entities (sites, zones, hosts, services, links) one scenario may declare.
 pub const MAX_ENTITIES: usize = 100_000;
@@ -160,6 +162,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     slo_and_alerts(&mut c);
     rubric(&mut c);
     cloud::cloud(&mut c);
+    storage::storage(&mut c);
     c.out
 }
 
@@ -716,6 +719,10 @@ fn faults(c: &mut Check) {
             FaultKind::BadRoute { .. }
             | FaultKind::BulkTransfer { .. }
             | FaultKind::Partition { .. } => network::fault(c, &k, &fault.kind),
+            FaultKind::DataCorruption { .. }
+            | FaultKind::VolumeLoss { .. }
+            | FaultKind::SiteLoss { .. }
+            | FaultKind::BackupsLost { .. } => storage::fault(c, &k, &fault.kind),
         }
     }
 }

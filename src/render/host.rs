@@ -20,6 +20,10 @@ pub(crate) fn host(v: &HostView, style: Style) -> String {
         ),
         ("disk", disk(v), disk_tone(v)),
     ];
+    if let Some(vol) = &v.volume {
+        let (text, tone) = super::storage::volume(vol);
+        pairs.push(("volume", text, tone));
+    }
     if let Some(service) = &v.service {
         let mut text = service.clone();
         if let Some(role) = &v.role {
@@ -179,6 +183,7 @@ mod tests {
                 },
             ],
             row: row("db-1", "running", 92.8),
+            volume: None,
         }
     }
 

@@ -21,6 +21,7 @@ mod scorecard;
 mod service;
 mod sparkline;
 mod status;
+mod storage;
 mod style;
 mod table;
 mod zone;
@@ -49,6 +50,7 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Routes(r) => network::routes(r, start, style),
         engine::View::Links(l) => network::links(l, style),
         engine::View::Node(n) => network::node(n, start, style),
+        engine::View::Backups(b) => storage::backups(b, style),
     }
 }
 
@@ -90,6 +92,7 @@ mod tests {
             include_str!("service.rs"),
             include_str!("sparkline.rs"),
             include_str!("status.rs"),
+            include_str!("storage.rs"),
             include_str!("style.rs"),
             include_str!("table.rs"),
             include_str!("zone.rs"),

@@ -205,6 +205,10 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
                 _ => format!("link {from} <-> {to} went down"),
             }
         }
+        FaultKind::DataCorruption { .. }
+        | FaultKind::VolumeLoss { .. }
+        | FaultKind::SiteLoss { .. }
+        | FaultKind::BackupsLost { .. } => crate::storage::apply_fault(world, kind),
     }
 }
 

@@ -76,6 +76,7 @@ pub fn complete_operations(world: &mut World) {
                     format!("{name}: volume grown by {gb} GB and filesystem resized"),
                 );
             }
+            Op::Storage(op) => crate::storage::complete(world, op),
         }
     }
 }

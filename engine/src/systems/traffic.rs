@@ -218,6 +218,7 @@ pub fn route_traffic(
     names: Res<Names>,
     net: Res<Network>,
     dns: Res<Dns>,
+    storage: Res<crate::storage::Storage>,
     mut rng: ResMut<SimRng>,
     mut ledger: ResMut<Ledger>,
     mut hosts: HostQuery,
@@ -283,7 +284,12 @@ pub fn route_traffic(
             };
             if up {
                 let version = &state.versions[inst.version.min(state.versions.len() - 1)];
-                let (down_ok, down_mean, down_p99) = downstream(spec, hspec.zone, &callees, order);
+                let (down_ok, down_mean, down_p99) = storage.instance_effect(
+                    hspec.order,
+                    se,
+                    per,
+                    downstream(spec, hspec.zone, &callees, order),
+                );
                 let mem = (inst.memory_mb + OS_RESERVED_MB) / hspec.memory_mb;
                 let cpu_ms = spec.ms_per_request * version.cpu_factor * swap_factor(mem);
                 let avail = (hspec.cores - rogue).max(0.05);
