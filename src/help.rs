@@ -43,6 +43,7 @@ pub fn overview() -> String {
                 "failover",
             ][..],
         ),
+        ("Security", &["firewall", "cert", "patch", "escalate"][..]),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
         ("Monitoring", &["alert"][..]),
     ] {

@@ -357,6 +357,13 @@ impl Completer for Completion {
                 ),
                 Some(Arg::Host | Arg::Service | Arg::Target) => self.names.borrow().clone(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
+                Some(Arg::Word(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
+                Some(Arg::Source) => scenarios::SOURCES
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .chain(self.names.borrow().iter().cloned())
+                    .collect(),
+                Some(Arg::Team) => scenarios::TEAMS.iter().map(|t| (*t).to_owned()).collect(),
                 _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),
                 _ => Vec::new(),
             }

@@ -71,7 +71,7 @@ fn instance(world: &World, h: Entity, name: &str) -> Result<Instance, SimError> 
 
 /// Whether taking `removed` serving instances of a service out leaves the rest unable to carry
 /// the load, or leaves none at all. Returns the harm in words.
-fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) -> Option<String> {
+pub(crate) fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) -> Option<String> {
     let st = world.get::<ServiceState>(service)?;
     let spec = world.get::<ServiceSpec>(service)?;
     let removed: Vec<Entity> = removed
@@ -394,6 +394,10 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
             })
         }
         Action::Failover { service } => failover(world, service),
+        Action::FirewallRule { .. }
+        | Action::FirewallRemove { .. }
+        | Action::CertRenew { .. }
+        | Action::Patch { .. } => crate::security::apply(world, action),
     }
 }
 

@@ -16,6 +16,8 @@ pub mod queueing;
 mod record;
 mod resources;
 mod runs;
+mod security;
+mod security_command;
 mod setup;
 mod sim;
 mod systems;

@@ -96,6 +96,12 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
             View::Logs(lines)
         }
         Query::Ping { from, to } => View::Ping(ping(world, from, to)?),
+        Query::Firewall { target } => {
+            View::Firewall(crate::security::firewall_view(world, target.as_deref())?)
+        }
+        Query::Certs { target } => {
+            View::Certs(crate::security::cert_view(world, target.as_deref())?)
+        }
     })
 }
 

@@ -230,6 +230,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
             .collect(),
         firings: Vec::new(),
     });
+    world.insert_resource(crate::security::build(scenario));
     world.insert_resource(Journal::default());
     world.insert_resource(ScenarioRes(scenario.clone()));
     world

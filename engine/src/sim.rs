@@ -40,6 +40,7 @@ pub fn schedule() -> Schedule {
             fire_faults,
             write_scripted_logs,
             complete_operations,
+            secure_estate,
             run_processes,
             creep_latency,
             route_traffic,
@@ -165,6 +166,9 @@ impl Sim {
                     }
                     Query::Ping { from, to } => self.ping_targets(&view, from, to),
                     Query::Status | Query::Top | Query::Alerts => Vec::new(),
+                    Query::Firewall { .. } | Query::Certs { .. } => {
+                        crate::security::look_targets(&self.world, &view)
+                    }
                 };
                 (
                     Response::View(Box::new(view)),
@@ -231,6 +235,15 @@ impl Sim {
                     crate::monitoring::ALERT_EDIT_COST,
                 )
             }
+            Command::Escalate { team, text } => (
+                Response::Done(format!(
+                    "escalated to {team}: their on-call has your message and will join the incident channel"
+                )),
+                CommandClass::Escalate { team, text },
+                Vec::new(),
+                None,
+                NOTE_COST,
+            ),
             Command::Resolve => (
                 Response::Resolved,
                 CommandClass::Resolve,
@@ -303,6 +316,11 @@ impl Sim {
                 .world
                 .resource::<crate::resources::Alerts>()
                 .firings
+                .clone(),
+            exposures: self
+                .world
+                .resource::<crate::security::Security>()
+                .exposures
                 .clone(),
         }
     }

@@ -126,7 +126,7 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
 
 /// The time of the note by which every keyword group had been matched by some note so far.
 /// Each group is `|`-separated alternatives, matched case-insensitively as substrings.
-fn named_at(groups: &[String], notes: &[(Dur, &str)]) -> Option<Dur> {
+pub(crate) fn named_at(groups: &[String], notes: &[(Dur, &str)]) -> Option<Dur> {
     let groups: Vec<Vec<String>> = groups
         .iter()
         .map(|g| {

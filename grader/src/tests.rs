@@ -35,6 +35,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             links: vec![],
             hosts: vec![],
             services: vec![],
+            firewall: vec![],
         },
         traffic: Traffic {
             entry: "lb".into(),
@@ -57,6 +58,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             kpis,
             root_cause: vec!["disk".into(), "pg_log|log file".into()],
             status_every: Dur::from_mins(15),
+            escalation: None,
         },
         hints: vec![
             Hint {
@@ -90,6 +92,7 @@ pub(crate) fn run(commands: Vec<CommandRecord>) -> RunRecord {
         minutes: vec![],
         totals: Totals::default(),
         alerts: vec![],
+        exposures: vec![],
     }
 }
 

@@ -3,6 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod security;
+
+pub use security::{SOURCES, default_port, version_cmp};
+
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
 
@@ -142,10 +146,12 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     links(&mut c);
     hosts(&mut c);
     services(&mut c);
+    security::topology(&mut c);
     traffic(&mut c);
     faults(&mut c);
     slo_and_alerts(&mut c);
     rubric(&mut c);
+    security::escalation(&mut c);
     c.out
 }
 
@@ -685,6 +691,9 @@ fn faults(c: &mut Check) {
                     "leak_mb_per_min",
                 );
             }
+            FaultKind::CveAnnounced { .. } | FaultKind::PortExposed { .. } => {
+                security::fault(c, &k, &fault.kind);
+            }
         }
     }
 }
@@ -785,6 +794,12 @@ fn rubric(c: &mut Check) {
                     "zero must be worse (larger) than target",
                 )
                 .with_help("target is the value that scores 100, zero the value that scores 0"),
+            );
+        }
+        if let Some(Err(why)) = security::producible(s, k.kpi) {
+            c.error(
+                format!("{p}.kpi"),
+                format!("KPI {:?} cannot be measured here: {why}", k.kpi),
             );
         }
         let producible = match k.kpi {

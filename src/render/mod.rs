@@ -16,6 +16,7 @@ mod notice;
 mod ping;
 mod response;
 mod scorecard;
+mod security;
 mod service;
 mod sparkline;
 mod status;
@@ -39,6 +40,8 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Metrics(m) => metrics::metrics(m, start, style),
         engine::View::Logs(events) => logs::logs(events, start, style),
         engine::View::Ping(p) => ping::ping(p, style),
+        engine::View::Firewall(f) => security::firewall(f, start, style),
+        engine::View::Certs(rows) => security::certs(rows, start, style),
     }
 }
 
@@ -75,6 +78,7 @@ mod tests {
             include_str!("ping.rs"),
             include_str!("response.rs"),
             include_str!("scorecard.rs"),
+            include_str!("security.rs"),
             include_str!("service.rs"),
             include_str!("sparkline.rs"),
             include_str!("status.rs"),

@@ -169,6 +169,19 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
             crate::monitoring::start_creep(world, service, *percent_per_hour);
             format!("{service} started slowing down: CPU per request +{percent_per_hour}% an hour")
         }
+        FaultKind::CveAnnounced {
+            service,
+            cve,
+            severity,
+            fixed_in,
+            summary,
+        } => crate::security::announce(world, service, cve, *severity, fixed_in, summary),
+        FaultKind::PortExposed {
+            on,
+            port,
+            note,
+            probes_per_hour,
+        } => crate::security::expose(world, on, *port, note, *probes_per_hour),
         FaultKind::LinkDown { from, to } | FaultKind::LinkDegraded { from, to, .. } => {
             let mut net = world.resource_mut::<Network>();
             let (Some(a), Some(b)) = (net.zone_index(from), net.zone_index(to)) else {

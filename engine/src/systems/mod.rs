@@ -9,6 +9,7 @@ mod monitoring;
 mod ops;
 pub(crate) mod processes;
 mod replication;
+mod security;
 mod slo;
 mod traffic;
 
@@ -21,5 +22,6 @@ pub use monitoring::creep_latency;
 pub use ops::complete_operations;
 pub use processes::run_processes;
 pub use replication::track_replication;
+pub use security::secure_estate;
 pub use slo::account_slo;
 pub use traffic::route_traffic;
