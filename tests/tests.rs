@@ -34,6 +34,8 @@ mod library;
 mod monitoring;
 #[path = "it/repl.rs"]
 mod repl;
+#[path = "it/security.rs"]
+mod security;
 #[path = "it/sessions.rs"]
 mod sessions;
 #[path = "it/swarm.rs"]

@@ -803,7 +803,10 @@ fn rubric(c: &mut Check) {
             );
         }
         let producible = match k.kpi {
-            Kpi::TimeToDetect | Kpi::TimeToRecover | Kpi::AlertDetection => !s.faults.is_empty(),
+            Kpi::TimeToDetect | Kpi::TimeToRecover => {
+                !s.faults.is_empty() || security::cert_expires_in_run(s)
+            }
+            Kpi::AlertDetection => !s.faults.is_empty(),
             Kpi::DataLoss => s.traffic.write_fraction > 0.0,
             Kpi::Communication => true,
             _ => true,

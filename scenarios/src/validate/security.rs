@@ -244,6 +244,15 @@ pub(super) fn fault(c: &mut Check, k: &str, kind: &FaultKind) {
     }
 }
 
+/// Whether a certificate runs out within the run: its expiry strikes like a fault.
+pub(super) fn cert_expires_in_run(s: &Scenario) -> bool {
+    s.topology
+        .services
+        .iter()
+        .filter_map(|x| x.cert.as_ref())
+        .any(|c| c.expires < s.time_limit)
+}
+
 /// Whether the rubric can measure `kpi` here; `None` if this module does not own it.
 pub(super) fn producible(s: &Scenario, kpi: Kpi) -> Option<Result<(), &'static str>> {
     match kpi {
