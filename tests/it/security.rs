@@ -33,7 +33,10 @@ fn outcome(file: &str, seed: u64) -> (f64, f64, String) {
 
 #[test]
 fn security_scenarios_tell_the_reference_from_doing_nothing() {
-    for file in ["content/security/expired-api-cert.ron"] {
+    for file in [
+        "content/security/expired-api-cert.ron",
+        "content/security/app-cve-rolling-patch.ron",
+    ] {
         for seed in 1..=5 {
             let (best, worst, variant) = outcome(file, seed);
             assert!(
