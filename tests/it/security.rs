@@ -36,6 +36,7 @@ fn security_scenarios_tell_the_reference_from_doing_nothing() {
     for file in [
         "content/security/expired-api-cert.ron",
         "content/security/app-cve-rolling-patch.ron",
+        "content/security/db-port-exposed.ron",
     ] {
         for seed in 1..=5 {
             let (best, worst, variant) = outcome(file, seed);
