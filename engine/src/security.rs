@@ -77,6 +77,8 @@ pub struct PatchStep {
 #[derive(Resource, Debug, Default)]
 pub struct Security {
     pub rules: Vec<Rule>,
+    /// Whether the rules are anything but the implicit "the internet reaches the entry".
+    pub custom: bool,
     /// Listening port of each service, by its order.
     pub ports: Vec<u16>,
     /// Certificate of each service, by its order.
@@ -115,7 +117,7 @@ impl Security {
 
     /// Whether anything here can change traffic or exposure, so the tick can skip the work.
     pub fn active(&self) -> bool {
-        !self.rules.is_empty()
+        self.custom
             || self.certs.iter().any(Option::is_some)
             || !self.cves.is_empty()
             || !self.patches.is_empty()
@@ -134,15 +136,10 @@ pub fn build(scenario: &Scenario) -> Security {
             added_at: None,
         })
         .collect();
-    if rules.is_empty()
-        && let Some(entry) = services.iter().find(|s| s.id == scenario.traffic.entry)
-        && (entry.cert.is_some()
-            || services
-                .iter()
-                .any(|s| s.cert.is_some() || !s.releases.is_empty()))
-    {
-        // The implicit policy of an estate with no rules, written out once anything security-
-        // related is modelled, so `firewall list` shows what lets users in.
+    let custom = !rules.is_empty();
+    if !custom && let Some(entry) = services.iter().find(|s| s.id == scenario.traffic.entry) {
+        // The implicit policy of an estate with no rules, written out so `firewall list`
+        // shows what lets users in.
         rules.push(Rule {
             rule: FirewallRule {
                 action: RuleAction::Allow,
@@ -156,6 +153,7 @@ pub fn build(scenario: &Scenario) -> Security {
     }
     Security {
         rules,
+        custom,
         ports: services.iter().map(port_of).collect(),
         certs: services
             .iter()
@@ -550,6 +548,7 @@ fn add_rule(
         rule,
         added_at: Some(at),
     });
+    sec.custom = true;
     let n = sec.rules.len();
     let message = format!(
         "rule {n} added: {} {from} {port} on {on} (deny rules win over allow rules)",
@@ -654,6 +653,7 @@ fn remove_rule(world: &mut World, number: usize) -> Result<Applied, SimError> {
     };
     let text = world.resource::<Security>().describe(number);
     world.resource_mut::<Security>().rules.remove(number - 1);
+    world.resource_mut::<Security>().custom = true;
     let at = now(world);
     world.resource_mut::<Log>().push(
         at,
@@ -898,6 +898,7 @@ pub fn expose(world: &mut World, on: &str, port: u16, note: &str, probes_per_hou
     };
     {
         let mut sec = world.resource_mut::<Security>();
+        sec.custom = true;
         sec.rules.push(Rule {
             rule: FirewallRule {
                 action: RuleAction::Allow,
@@ -906,7 +907,8 @@ pub fn expose(world: &mut World, on: &str, port: u16, note: &str, probes_per_hou
                 on: on.to_owned(),
                 note: note.clone(),
             },
-            added_at: Some(at),
+            // A change already in place when the run starts shows no time of its own.
+            added_at: (at > Dur::ZERO).then_some(at),
         });
         if probes_per_hour > 0.0 {
             sec.probes.push(Probe {
@@ -916,11 +918,13 @@ pub fn expose(world: &mut World, on: &str, port: u16, note: &str, probes_per_hou
             });
         }
     }
-    world.resource_mut::<Log>().push(
-        at,
-        on,
-        Severity::Info,
-        format!("firewall: rule added: allow any {port} on {on} ({note})"),
-    );
+    if at > Dur::ZERO {
+        world.resource_mut::<Log>().push(
+            at,
+            on,
+            Severity::Info,
+            format!("firewall: rule added: allow any {port} on {on} ({note})"),
+        );
+    }
     format!("port {port} on {on} opened to the internet by a change")
 }

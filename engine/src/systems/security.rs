@@ -153,7 +153,7 @@ fn derive(world: &mut World, at: Dur) {
     let n_services = world.resource::<Names>().services.len();
     let entry = world.resource::<Names>().entry;
     let sec = world.resource::<Security>();
-    let has_rules = !sec.rules.is_empty();
+    let has_rules = sec.custom;
 
     let mut gate = vec![1.0; all.len()];
     let mut call_share = if has_rules {
@@ -286,6 +286,18 @@ fn derive(world: &mut World, at: Dur) {
     let probes = sec.probes.clone();
     let ports = sec.ports.clone();
     let dt = world.resource::<Clock>().dt_secs();
+    record_spans(world, at, gate, call_share, surfaces);
+    probe_ports(world, at, &all, &internet, &service_of, &probes, &ports, dt);
+}
+
+/// Stores the derived gates and opens and closes exposure spans.
+fn record_spans(
+    world: &mut World,
+    at: Dur,
+    gate: Vec<f64>,
+    call_share: Vec<Vec<f64>>,
+    surfaces: BTreeMap<String, (String, String)>,
+) {
     let mut sec = world.resource_mut::<Security>();
     sec.gate = gate;
     sec.call_share = call_share;
@@ -314,7 +326,23 @@ fn derive(world: &mut World, at: Dur) {
         });
         sec.open.insert(key, i);
     }
-    drop(sec);
+}
+
+/// Scanners try to log in to ports the internet reaches, at each probe's rate.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the tick's derived state, passed rather than recomputed"
+)]
+fn probe_ports(
+    world: &mut World,
+    at: Dur,
+    all: &[HostPlace],
+    internet: &[bool],
+    service_of: &[Option<Entity>],
+    probes: &[crate::security::Probe],
+    ports: &[u16],
+    dt: f64,
+) {
     for probe in probes {
         // (host, process) of every instance the probe can reach.
         let reachable: Vec<(String, String)> = all
@@ -331,21 +359,11 @@ fn derive(world: &mut World, at: Dur) {
             })
             .collect();
         for (host, process) in reachable {
-            let mut rng = world.resource_mut::<SimRng>();
             let chance = probe.per_hour * dt / 3_600.0;
-            if rng.security.random::<f64>() >= chance {
+            let Some((ip, src_port, user)) = attempt(&mut world.resource_mut::<SimRng>(), chance)
+            else {
                 continue;
-            }
-            let r = &mut rng.security;
-            let ip = [
-                r.random_range(23..=223u32),
-                r.random_range(0..=255u32),
-                r.random_range(0..=255u32),
-                r.random_range(1..=254u32),
-            ];
-            let src_port = r.random_range(32_768..=60_999u32);
-            let user = ["postgres", "admin", "root", "sa", "backup"][r.random_range(0..5usize)];
-            drop(rng);
+            };
             let text = format!(
                 "{process}: connection from {}.{}.{}.{} port {src_port}: authentication failed for user \"{user}\"",
                 ip[0], ip[1], ip[2], ip[3]
@@ -375,4 +393,22 @@ fn proxied_by(
         .filter(|p| lb_hosts.contains(&p.entity) && internet[p.order])
         .any(|p| sec.verdict(Source::Host(p), host, port).0)
         .then(|| format!("through {lb_name}"))
+}
+
+/// One scanner's login attempt in this tick, with probability `chance`: source address, source
+/// port and the user name tried.
+fn attempt(rng: &mut SimRng, chance: f64) -> Option<([u32; 4], u32, &'static str)> {
+    let r = &mut rng.security;
+    if r.random::<f64>() >= chance {
+        return None;
+    }
+    let ip = [
+        r.random_range(23..=223u32),
+        r.random_range(0..=255u32),
+        r.random_range(0..=255u32),
+        r.random_range(1..=254u32),
+    ];
+    let src_port = r.random_range(32_768..=60_999u32);
+    let user = ["postgres", "admin", "root", "sa", "backup"][r.random_range(0..5usize)];
+    Some((ip, src_port, user))
 }

@@ -141,7 +141,21 @@ pub(super) fn topology(c: &mut Check) {
     c.list_len("topology.firewall", s.topology.firewall.len());
     for (i, rule) in s.topology.firewall.iter().enumerate() {
         let p = format!("topology.firewall[{i}]");
-        source(c, format!("{p}.from"), &rule.from);
+        if source(c, format!("{p}.from"), &rule.from)
+            && rule.action == RuleAction::Allow
+            && !SOURCES.contains(&rule.from.as_str())
+        {
+            c.out.push(
+                Diagnostic::at(
+                    format!("{p}.from"),
+                    format!(
+                        "an allow rule from `{}` changes nothing: inside the estate connections are allowed unless a rule denies them",
+                        rule.from
+                    ),
+                )
+                .with_help("allow rules open a port to `any` or `internet`; deny rules restrict the estate"),
+            );
+        }
         port(c, format!("{p}.port"), rule.port);
         on_target(c, format!("{p}.on"), &rule.on);
         if rule.note.len() > super::MAX_TEXT {
@@ -192,7 +206,7 @@ fn entry_reachable(c: &mut Check) {
     }
 }
 
-/// The security faults. Returns `true` if it handled `kind`.
+/// The security faults.
 pub(super) fn fault(c: &mut Check, k: &str, kind: &FaultKind) {
     let s = c.s;
     match kind {
