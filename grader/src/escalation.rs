@@ -4,7 +4,7 @@
 use engine::CommandClass;
 use scenarios::{Dur, KpiTarget};
 
-use crate::communication::named_at;
+use crate::communication::{keyword_groups, named_at};
 use crate::grade::{Input, Measured};
 use crate::scorecard::Evidence;
 use crate::text::{mins_between, minutes};
@@ -85,16 +85,11 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
             )),
             None => {
                 value += UNNAMED;
-                let expected: Vec<String> = goal
-                    .names
-                    .iter()
-                    .map(|g| g.split('|').map(str::trim).collect::<Vec<_>>().join(" or "))
-                    .collect();
                 evidence.push(Evidence::new(
                     None,
                     format!(
                         "no escalation named {}; {} added",
-                        expected.join(", "),
+                        keyword_groups(&goal.names),
                         minutes(UNNAMED)
                     ),
                 ));
