@@ -402,3 +402,31 @@ impl Highlighter for Completion {
 
 impl Validator for Completion {}
 impl Helper for Completion {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete(line: &str) -> Vec<String> {
+        let c = Completion::default();
+        *c.names.borrow_mut() = vec!["db".into(), "db-1".into(), "lb".into()];
+        let history = rustyline::history::DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let (_, pairs) = c.complete(line, line.len(), &ctx).expect("completes");
+        pairs.into_iter().map(|p| p.display).collect()
+    }
+
+    #[test]
+    fn completion_knows_the_security_commands_words() {
+        assert_eq!(complete("firewall "), ["list", "allow", "deny", "remove"]);
+        assert_eq!(
+            complete("firewall deny "),
+            ["any", "internet", "db", "db-1", "lb"]
+        );
+        assert_eq!(complete("firewall deny internet 5432 "), ["on"]);
+        assert_eq!(complete("firewall deny internet 5432 on d"), ["db", "db-1"]);
+        assert_eq!(complete("cert r"), ["renew"]);
+        assert_eq!(complete("escalate s"), ["security"]);
+        assert_eq!(complete("pat"), ["patch"]);
+    }
+}
