@@ -245,11 +245,11 @@ fn host_view(world: &World, h: Entity) -> HostView {
         let sst = world
             .get::<ServiceState>(i.service)
             .expect("service entity");
-        version = Some(
-            sst.versions[i.version.min(sst.versions.len() - 1)]
-                .name
-                .clone(),
-        );
+        version = Some(crate::security::annotate_version(
+            world,
+            i.service,
+            &sst.versions[i.version.min(sst.versions.len() - 1)].name,
+        ));
         if sspec.kind == ServiceKind::Database {
             role = Some(if sst.primary == Some(h) {
                 "primary".into()

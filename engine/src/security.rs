@@ -94,6 +94,8 @@ pub struct Security {
     /// `call_share[caller host order][callee service order]`: share of the callee's instances
     /// the caller's firewall path admits. Empty while no rule can block anything.
     pub call_share: Vec<Vec<f64>>,
+    /// (caller host order, callee host order) pairs whose calls the firewall drops.
+    pub blocked: Vec<(usize, usize)>,
     /// Every span of exposure; the open ones have `to == None`.
     pub exposures: Vec<ExposureSpan>,
     /// Open spans by surface.
@@ -113,6 +115,12 @@ impl Security {
             .and_then(|row| row.get(callee))
             .copied()
             .unwrap_or(1.0)
+    }
+
+    /// Whether the firewall drops calls from host `caller` to the service port on host `callee`
+    /// (both by order).
+    pub fn blocked(&self, caller: usize, callee: usize) -> bool {
+        self.blocked.contains(&(caller, callee))
     }
 
     /// Whether anything here can change traffic or exposure, so the tick can skip the work.
@@ -295,6 +303,20 @@ pub fn instance_version(world: &World, h: Entity) -> Option<String> {
     st.versions
         .get(inst.version.min(st.versions.len().saturating_sub(1)))
         .map(|v| v.name.clone())
+}
+
+/// A version as `describe` shows it: with the announced CVEs it has, if any.
+pub fn annotate_version(world: &World, service: Entity, version: &str) -> String {
+    let sec = world.resource::<Security>();
+    let cves: Vec<String> = cves_of(sec, service, version)
+        .iter()
+        .map(|c| format!("{} {}, fixed in {}", c.id, c.severity.label(), c.fixed_in))
+        .collect();
+    if cves.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{version} (vulnerable: {})", cves.join("; "))
+    }
 }
 
 /// The CVEs a version of `service` has among those announced.

@@ -233,3 +233,23 @@ fn patch_refuses_a_version_that_is_not_published() {
     assert!(e.message.contains("published: 2.0.1"), "{}", e.message);
     assert_eq!(e.suggestion.as_deref(), Some("did you mean `2.0.1`?"));
 }
+
+#[test]
+fn a_load_balancer_cut_off_from_its_backends_fails_its_health_checks() {
+    // Blocking lb-1 from the app port drops both the requests and the health probes: the
+    // backends leave the pool (3 failed checks at 5 s) and users get nothing.
+    let s = estate("", "", "", "");
+    let mut sim = Sim::new(&s, 1);
+    sim.execute("firewall deny lb-1 8080 on app")
+        .expect("accepted");
+    let harm = sim.record().commands[0].harm.clone().expect("harmful");
+    assert!(harm.contains("lb-1 -> app-1"), "{harm}");
+    sim.advance(Dur::from_mins(1));
+    assert_eq!(success_pct(&sim), 0.0);
+    match sim.observe(&engine::Query::Describe {
+        target: "app-1".into(),
+    }) {
+        Ok(View::Host(h)) => assert_eq!(h.in_pool, Some(false)),
+        other => panic!("{other:?}"),
+    }
+}

@@ -156,6 +156,7 @@ fn derive(world: &mut World, at: Dur) {
     let has_rules = sec.custom;
 
     let mut gate = vec![1.0; all.len()];
+    let mut blocked = Vec::new();
     let mut call_share = if has_rules {
         vec![vec![1.0; n_services]; all.len()]
     } else {
@@ -211,10 +212,14 @@ fn derive(world: &mut World, at: Dur) {
                 if targets.is_empty() {
                     continue;
                 }
-                let ok = targets
-                    .iter()
-                    .filter(|t| sec.verdict(Source::Host(caller), t, port).0)
-                    .count();
+                let mut ok = 0;
+                for t in &targets {
+                    if sec.verdict(Source::Host(caller), t, port).0 {
+                        ok += 1;
+                    } else {
+                        blocked.push((caller.order, t.order));
+                    }
+                }
                 call_share[caller.order][cspec.order] = ok as f64 / targets.len() as f64;
             }
         }
@@ -286,6 +291,7 @@ fn derive(world: &mut World, at: Dur) {
     let probes = sec.probes.clone();
     let ports = sec.ports.clone();
     let dt = world.resource::<Clock>().dt_secs();
+    world.resource_mut::<Security>().blocked = blocked;
     record_spans(world, at, gate, call_share, surfaces);
     probe_ports(world, at, &all, &internet, &service_of, &probes, &ports, dt);
 }
