@@ -811,8 +811,10 @@ impl Kpi {
             Kpi::ChangeSafety => "change safety",
             Kpi::DataLoss => "data loss",
             Kpi::Communication => "communication",
-            Kpi::AlertDetection | Kpi::Exposure | Kpi::Escalation => "min",
-            Kpi::AlertNoise => "noisy pages",
+            Kpi::AlertDetection => "alert detection",
+            Kpi::AlertNoise => "alert noise",
+            Kpi::Exposure => "exposure",
+            Kpi::Escalation => "escalation",
         }
     }
 
@@ -823,9 +825,10 @@ impl Kpi {
             | Kpi::TimeToRecover
             | Kpi::Latency
             | Kpi::Communication
-            | Kpi::AlertDetection => "min",
+            | Kpi::AlertDetection
+            | Kpi::Exposure
+            | Kpi::Escalation => "min",
             Kpi::AlertNoise => "noisy pages",
-            Kpi::Exposure | Kpi::Escalation => "min",
             Kpi::ChangeSafety => "unsafe actions",
             Kpi::DataLoss => "writes",
         }
