@@ -63,6 +63,9 @@ fn estate(hosts: usize) -> Scenario {
                 health_check: None,
                 replica_lag: None,
                 scaling: None,
+                port: None,
+                cert: None,
+                releases: vec![],
             }
         };
     let first_app = app[0].clone();
@@ -118,6 +121,7 @@ fn estate(hosts: usize) -> Scenario {
                 ),
                 service("cache", ServiceKind::Cache, cache, 0.5, None, vec![]),
             ],
+            firewall: vec![],
         },
         traffic: Traffic {
             entry: "lb".into(),
@@ -157,6 +161,7 @@ fn estate(hosts: usize) -> Scenario {
             }],
             root_cause: vec![],
             status_every: Dur::from_mins(15),
+            escalation: None,
         },
         hints: vec![],
         reference: vec![Step {

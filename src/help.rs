@@ -58,6 +58,7 @@ pub fn overview() -> String {
         ),
         ("Network", &["traceroute", "route", "link", "throttle"][..]),
         ("Backup and recovery", &["backup", "restore", "replica"][..]),
+        ("Security", &["firewall", "cert", "patch", "escalate"][..]),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
         ("Monitoring", &["alert"][..]),
     ] {

@@ -391,6 +391,12 @@ impl Completer for Completion {
                 Some(Arg::Record) => self.records.borrow().clone(),
                 Some(Arg::Backup) => self.backups.borrow().clone(),
                 Some(Arg::Location) => self.locations.borrow().clone(),
+                Some(Arg::Source) => scenarios::SOURCES
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .chain(self.names.borrow().iter().cloned())
+                    .collect(),
+                Some(Arg::Team) => scenarios::TEAMS.iter().map(|t| (*t).to_owned()).collect(),
                 _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),
                 _ => Vec::new(),
             }
@@ -471,5 +477,27 @@ mod tests {
         assert_eq!(complete(&c, "replica p"), ["promote"]);
         assert_eq!(complete(&c, "replica promote db-"), ["db-1"]);
         assert_eq!(complete(&c, "rest"), ["restart", "restore"]);
+    }
+
+    #[test]
+    fn completion_knows_the_security_commands_words() {
+        let c = Completion::default();
+        *c.names.borrow_mut() = vec!["db".into(), "db-1".into(), "lb".into()];
+        assert_eq!(
+            complete(&c, "firewall "),
+            ["list", "allow", "deny", "remove"]
+        );
+        assert_eq!(
+            complete(&c, "firewall deny "),
+            ["any", "internet", "db", "db-1", "lb"]
+        );
+        assert_eq!(complete(&c, "firewall deny internet 5432 "), ["on"]);
+        assert_eq!(
+            complete(&c, "firewall deny internet 5432 on d"),
+            ["db", "db-1"]
+        );
+        assert_eq!(complete(&c, "cert r"), ["renew"]);
+        assert_eq!(complete(&c, "escalate s"), ["security"]);
+        assert_eq!(complete(&c, "pat"), ["patch"]);
     }
 }

@@ -38,6 +38,8 @@ mod monitoring;
 mod network;
 #[path = "it/repl.rs"]
 mod repl;
+#[path = "it/security.rs"]
+mod security;
 #[path = "it/sessions.rs"]
 mod sessions;
 #[path = "it/storage.rs"]

@@ -409,6 +409,10 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
         | Action::Replicate { .. }
         | Action::Promote { .. }
         | Action::Decommission { .. } => crate::cloud::apply(world, action),
+        Action::FirewallRule { .. }
+        | Action::FirewallRemove { .. }
+        | Action::CertRenew { .. }
+        | Action::Patch { .. } => crate::security::apply(world, action),
         _ => crate::storage_command::apply(world, action),
     }
 }

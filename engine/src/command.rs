@@ -53,6 +53,14 @@ pub enum Query {
     Backups {
         target: Option<String>,
     },
+    /// `firewall list [TARGET]`
+    Firewall {
+        target: Option<String>,
+    },
+    /// `cert show [TARGET]`
+    Certs {
+        target: Option<String>,
+    },
 }
 
 /// What to change.
@@ -159,6 +167,27 @@ pub enum Action {
     ReplicaPromote {
         host: String,
     },
+    /// `firewall allow|deny SRC PORT on TARGET`
+    FirewallRule {
+        allow: bool,
+        from: String,
+        port: u16,
+        on: String,
+    },
+    /// `firewall remove N`
+    FirewallRemove {
+        number: usize,
+    },
+    /// `cert renew TARGET`
+    CertRenew {
+        target: String,
+    },
+    /// `patch SERVICE VERSION [--batch N]`
+    Patch {
+        service: String,
+        version: String,
+        batch: u32,
+    },
 }
 
 /// One parsed command line.
@@ -172,6 +201,11 @@ pub enum Command {
     Resolve,
     /// Add or delete an alert rule.
     Alert(crate::monitoring::AlertEdit),
+    /// `escalate TEAM "<message>"`
+    Escalate {
+        team: String,
+        text: String,
+    },
 }
 
 /// What kind of thing an argument names, for completion and help.
@@ -204,6 +238,12 @@ pub enum Arg {
     Backup,
     /// A backup location.
     Location,
+    /// One of a fixed set of words (a subcommand, `on`).
+    /// A firewall source: `any`, `internet`, a zone, a site or a host.
+    Source,
+    Port,
+    Version,
+    Team,
 }
 
 /// One command of the table.
@@ -497,6 +537,40 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "promote a named database replica to primary",
         detail: "Like `failover`, onto the replica you name (e.g. the one in the surviving region). Takes about 30 s. Replication is asynchronous: the writes the replica had not yet received (its lag, or everything since it was cut off) are lost.",
     },
+    CommandSpec {
+        name: "firewall",
+        args: &[
+            Arg::Word(&["list", "allow", "deny", "remove"]),
+            Arg::Source,
+            Arg::Port,
+            Arg::Word(&["on"]),
+            Arg::Target,
+        ],
+        usage: "firewall <list|allow|deny|remove> ...",
+        summary: "show or change the firewall rules on hosts' ports",
+        detail: "Forms: `firewall list [host|service|zone]`, `firewall allow <source> <port> on <target>`, `firewall deny <source> <port> on <target>`, `firewall remove <n>`. `firewall list` numbers the rules and shows which ports the internet can reach; `firewall list <host|service|zone>` also shows callers a rule blocks. A source is `any` (everyone, the internet included), `internet` (everyone outside the estate), a zone, a site or a host; a target is a host, a service (all its hosts) or a zone. Deny wins: a connection is refused if any deny rule matches it. Inside the estate connections are allowed unless denied; from the internet only an allow rule lets one in. Blocking a port a service's own callers use makes their calls time out. `firewall remove <n>` deletes rule n.",
+    },
+    CommandSpec {
+        name: "cert",
+        args: &[Arg::Word(&["show", "renew"]), Arg::Target],
+        usage: "cert <show|renew> [service]",
+        summary: "TLS certificates: when each expires; renew one",
+        detail: "Forms: `cert show [service]`, `cert renew <service|host>`. After a certificate expires every client's handshake fails, so every request to that service errors. `cert renew` orders a new certificate: the CA issues it (the scenario says how long that takes) and the service reloads it without dropping connections.",
+    },
+    CommandSpec {
+        name: "patch",
+        args: &[Arg::Service, Arg::Version],
+        usage: "patch <service> <version> [--batch N]",
+        summary: "upgrade a service to a published version, rolling",
+        detail: "Restarts the instances into the new version N at a time (default 1), each batch out of its pool until it has started and passed its health checks. The instances left must carry the load meanwhile: with N of them and one out, (N-1)/N of the capacity remains. `--batch` larger than 1 is faster and removes more capacity; patching every instance at once is an outage.",
+    },
+    CommandSpec {
+        name: "escalate",
+        args: &[Arg::Team, Arg::Text],
+        usage: "escalate <team> \"<message>\"",
+        summary: "hand a finding to another team (e.g. escalate security \"...\")",
+        detail: "Pages the team's on-call with your message. Say what you found, since when, what you did, and what you need from them; the rubric may expect it within a set time.",
+    },
 ];
 
 /// Why a line is not a command.
@@ -575,6 +649,9 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
     };
     if name == "asg" || name == "dns" {
         return crate::cloud_command::parse(&name, &words(rest)?, spec);
+    }
+    if let Some(command) = crate::security_command::parse(&name, rest, spec)? {
+        return Ok(command);
     }
     if name == "note" {
         let text = rest.trim().trim_matches('"').trim();

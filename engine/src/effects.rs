@@ -110,7 +110,8 @@ pub fn struck(world: &World, kind: &FaultKind) -> Vec<String> {
         | FaultKind::CpuSaturation { host, .. } => add_host(world, &mut out, host),
         FaultKind::MemoryLeak { service: s, .. }
         | FaultKind::BadDeploy { service: s, .. }
-        | FaultKind::LatencyCreep { service: s, .. } => {
+        | FaultKind::LatencyCreep { service: s, .. }
+        | FaultKind::CveAnnounced { service: s, .. } => {
             out.push(s.clone());
             if let Some(st) = service(world, s).and_then(|e| world.get::<ServiceState>(e)) {
                 out.extend(st.members.iter().map(|m| host_name(world, *m)));
@@ -127,6 +128,18 @@ pub fn struck(world: &World, kind: &FaultKind) -> Vec<String> {
         | FaultKind::VolumeLoss { .. }
         | FaultKind::SiteLoss { .. }
         | FaultKind::BackupsLost { .. } => out.extend(crate::storage::struck(world, kind)),
+        FaultKind::PortExposed { on, .. } => {
+            out.push(on.clone());
+            match target(world, on) {
+                Some(Target::Host(_)) => add_host(world, &mut out, on),
+                Some(Target::Service(e)) => {
+                    if let Some(st) = world.get::<ServiceState>(e) {
+                        out.extend(st.members.iter().map(|m| host_name(world, *m)));
+                    }
+                }
+                _ => {}
+            }
+        }
     }
     out.sort();
     out.dedup();

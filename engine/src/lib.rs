@@ -22,6 +22,8 @@ pub mod queueing;
 mod record;
 mod resources;
 mod runs;
+mod security;
+mod security_command;
 mod setup;
 mod sim;
 mod storage;

@@ -110,6 +110,12 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
         Query::Backups { target } => {
             View::Backups(crate::storage::backups_view(world, target.as_deref())?)
         }
+        Query::Firewall { target } => {
+            View::Firewall(crate::security::firewall_view(world, target.as_deref())?)
+        }
+        Query::Certs { target } => {
+            View::Certs(crate::security::cert_view(world, target.as_deref())?)
+        }
     })
 }
 
@@ -256,11 +262,11 @@ fn host_view(world: &World, h: Entity) -> HostView {
         let sst = world
             .get::<ServiceState>(i.service)
             .expect("service entity");
-        version = Some(
-            sst.versions[i.version.min(sst.versions.len() - 1)]
-                .name
-                .clone(),
-        );
+        version = Some(crate::security::annotate_version(
+            world,
+            i.service,
+            &sst.versions[i.version.min(sst.versions.len() - 1)].name,
+        ));
         if sspec.kind == ServiceKind::Database {
             role = Some(if sst.primary == Some(h) {
                 "primary".into()

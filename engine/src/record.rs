@@ -27,6 +27,21 @@ pub struct RunRecord {
     pub alerts: Vec<AlertFiring>,
     /// Dollars spent by service, largest first.
     pub cost_by_service: Vec<(String, f64)>,
+    /// What was reachable from the internet that should not have been, and when.
+    pub exposures: Vec<ExposureSpan>,
+}
+
+/// A surface (a port that should be private, or a vulnerable instance) reachable from the
+/// internet from `from` until `to` (`None`: still at the end of the run).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ExposureSpan {
+    /// A stable key: `host:port` or `host CVE-id`.
+    pub surface: String,
+    /// The host exposed.
+    pub subject: String,
+    pub what: String,
+    pub from: Dur,
+    pub to: Option<Dur>,
 }
 
 /// A command as entered, with what it touched and what the engine judged of it.
@@ -59,6 +74,8 @@ pub enum CommandClass {
     Resolve,
     /// Changed the monitoring (added or deleted an alert rule), not the estate.
     Configure,
+    /// Escalated to another team (`escalate security "..."`).
+    Escalate { team: String, text: String },
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

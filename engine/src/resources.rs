@@ -32,6 +32,8 @@ impl Clock {
 #[derive(Resource, Debug)]
 pub struct SimRng {
     pub traffic: ChaCha8Rng,
+    /// Scanners probing exposed ports.
+    pub security: ChaCha8Rng,
 }
 
 impl SimRng {
@@ -39,6 +41,7 @@ impl SimRng {
         let mut master = ChaCha8Rng::seed_from_u64(seed);
         SimRng {
             traffic: ChaCha8Rng::seed_from_u64(master.random()),
+            security: ChaCha8Rng::seed_from_u64(master.random()),
         }
     }
 

@@ -239,6 +239,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
         firings: Vec::new(),
     });
     world.insert_resource(crate::storage::Storage::build(scenario, &service_entities));
+    world.insert_resource(crate::security::build(scenario));
     world.insert_resource(Journal::default());
     world.insert_resource(ScenarioRes(scenario.clone()));
     crate::cloud::install(&mut world, scenario);

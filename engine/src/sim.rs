@@ -40,6 +40,7 @@ pub fn schedule() -> Schedule {
             fire_faults,
             write_scripted_logs,
             complete_operations,
+            secure_estate,
             run_processes,
             creep_latency,
             track_flows,
@@ -174,6 +175,9 @@ impl Sim {
                     }
                     Query::Verify { host } => vec![host.clone()],
                     Query::Backups { target } => target.iter().cloned().collect(),
+                    Query::Firewall { .. } | Query::Certs { .. } => {
+                        crate::security::look_targets(&self.world, &view)
+                    }
                     Query::Status
                     | Query::Top
                     | Query::Alerts
@@ -246,6 +250,15 @@ impl Sim {
                     crate::monitoring::ALERT_EDIT_COST,
                 )
             }
+            Command::Escalate { team, text } => (
+                Response::Done(format!(
+                    "escalated to {team}: their on-call has your message and will join the incident channel"
+                )),
+                CommandClass::Escalate { team, text },
+                Vec::new(),
+                None,
+                NOTE_COST,
+            ),
             Command::Resolve => (
                 Response::Resolved,
                 CommandClass::Resolve,
@@ -334,6 +347,11 @@ impl Sim {
                 .firings
                 .clone(),
             cost_by_service: self.world.resource::<crate::cost::Spend>().ranked(),
+            exposures: self
+                .world
+                .resource::<crate::security::Security>()
+                .exposures
+                .clone(),
         }
     }
 }

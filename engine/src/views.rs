@@ -26,6 +26,8 @@ pub enum View {
     Links(crate::network_views::LinksView),
     Node(crate::network_views::NodeView),
     Backups(BackupsView),
+    Firewall(FirewallView),
+    Certs(Vec<CertRow>),
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -157,6 +159,54 @@ pub struct PingView {
     pub loss_pct: f64,
     /// Why a reachable-by-route host does not answer (down, powered off).
     pub note: Option<String>,
+}
+
+/// `firewall list`: the rules in force and the verdict on each listening port in scope.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FirewallView {
+    pub target: Option<String>,
+    pub rules: Vec<RuleRow>,
+    /// Without a target: only ports the internet can reach or that block a caller.
+    pub ports: Vec<PortRow>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RuleRow {
+    /// 1-based, as `firewall remove` takes it.
+    pub number: usize,
+    pub action: String,
+    pub from: String,
+    pub port: u16,
+    pub on: String,
+    pub note: String,
+    /// When the rule was added during the run, if it was.
+    pub added_at: Option<Dur>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PortRow {
+    pub host: String,
+    pub service: String,
+    pub port: u16,
+    /// Whether the internet can connect.
+    pub internet: bool,
+    /// The rule that decided the internet's verdict, if one did.
+    pub rule: Option<usize>,
+    /// Hosts whose calls to this port a deny rule blocks.
+    pub blocked_callers: Vec<String>,
+}
+
+/// `cert show`: one certificate.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CertRow {
+    pub service: String,
+    pub name: String,
+    pub issuer: String,
+    pub expires: Dur,
+    /// Time left until expiry (zero once expired).
+    pub remaining: Dur,
+    pub expired: bool,
+    pub renewing_until: Option<Dur>,
 }
 
 /// What an accepted command did, for the caller to show.

@@ -105,6 +105,9 @@ fn symptom_alerts_upstream_catch_a_fault_below_them_and_resource_alerts_do_not()
         health_check: None,
         replica_lag: None,
         scaling: None,
+        port: None,
+        cert: None,
+        releases: vec![],
     };
     let mut s = crate::tests::scenario(vec![]);
     s.topology.services = vec![

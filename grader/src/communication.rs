@@ -105,16 +105,11 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
             )),
             None => {
                 value += UNNAMED_ROOT_CAUSE;
-                let expected: Vec<String> = rubric
-                    .root_cause
-                    .iter()
-                    .map(|g| g.split('|').map(str::trim).collect::<Vec<_>>().join(" or "))
-                    .collect();
                 evidence.push(Evidence::new(
                     None,
                     format!(
                         "no note named the root cause (expected: {}); {} added",
-                        expected.join(", "),
+                        keyword_groups(&rubric.root_cause),
                         minutes(UNNAMED_ROOT_CAUSE)
                     ),
                 ));
@@ -124,9 +119,18 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
     Measured { value, evidence }
 }
 
+/// Keyword groups in words: `["disk|volume", "debug"]` is `disk or volume, debug`.
+pub(crate) fn keyword_groups(groups: &[String]) -> String {
+    groups
+        .iter()
+        .map(|g| g.split('|').map(str::trim).collect::<Vec<_>>().join(" or "))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The time of the note by which every keyword group had been matched by some note so far.
 /// Each group is `|`-separated alternatives, matched case-insensitively as substrings.
-fn named_at(groups: &[String], notes: &[(Dur, &str)]) -> Option<Dur> {
+pub(crate) fn named_at(groups: &[String], notes: &[(Dur, &str)]) -> Option<Dur> {
     let groups: Vec<Vec<String>> = groups
         .iter()
         .map(|g| {

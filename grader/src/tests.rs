@@ -36,6 +36,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             hosts: vec![],
             services: vec![],
             nodes: vec![],
+            firewall: vec![],
         },
         traffic: Traffic {
             entry: "lb".into(),
@@ -58,6 +59,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             kpis,
             root_cause: vec!["disk".into(), "pg_log|log file".into()],
             status_every: Dur::from_mins(15),
+            escalation: None,
         },
         hints: vec![
             Hint {
@@ -94,6 +96,7 @@ pub(crate) fn run(commands: Vec<CommandRecord>) -> RunRecord {
         totals: Totals::default(),
         alerts: vec![],
         cost_by_service: vec![],
+        exposures: vec![],
     }
 }
 

@@ -16,5 +16,7 @@ pub use load::{MAX_FILE_BYTES, load_every_variant, load_file, load_str, load_var
 pub use locate::{Locations, Pos};
 pub use model::*;
 pub use monitoring::{HOST_ONLY_METRICS, MIN_BURN_WINDOW, max_burn, never_holds};
-pub use validate::{MAX_ENTITIES, MAX_TICKS, clock_label, parse_clock, validate};
+pub use validate::{
+    MAX_ENTITIES, MAX_TICKS, SOURCES, clock_label, default_port, parse_clock, validate, version_cmp,
+};
 pub use variant::{Pick, Variant, pick_for_seed};

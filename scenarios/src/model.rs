@@ -192,6 +192,10 @@ pub struct Topology {
     /// Switches, routers and edge routers: network nodes that links may join besides zones.
     #[serde(default)]
     pub nodes: Vec<NetNode>,
+    /// Firewall rules on hosts' listening ports, evaluated deny-wins (see [`FirewallRule`]). Left
+    /// empty, only the entry service's port is open to the internet.
+    #[serde(default)]
+    pub firewall: Vec<FirewallRule>,
 }
 
 /// A datacenter or a cloud region, divided into zones.
@@ -369,6 +373,17 @@ pub struct Service {
     /// If present, `scale` may add instances on new hosts cloned from the first host.
     #[serde(default)]
     pub scaling: Option<Scaling>,
+    /// The TCP port the service listens on; defaults by kind (443 for load balancers and web,
+    /// 8080 for apps, 5432 for databases, 6379 caches, 5672 queues, 53 DNS).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// The TLS certificate the service presents to its clients, if it terminates TLS.
+    #[serde(default)]
+    pub cert: Option<Cert>,
+    /// Versions published in the package repository that `patch` may install (a CVE's
+    /// `fixed_in` is always available).
+    #[serde(default)]
+    pub releases: Vec<String>,
 }
 
 fn default_version() -> String {
@@ -439,6 +454,94 @@ fn default_check_error_rate() -> f64 {
 pub struct Scaling {
     pub max_instances: u32,
     pub provision_time: Dur,
+}
+
+/// A TLS certificate. After `expires` every client's handshake fails; `cert renew` takes
+/// `issuance` (the CA signing it) and a hitless reload, and the new one is valid for `validity`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Cert {
+    /// The name clients check, e.g. `api.example.com`.
+    pub name: String,
+    /// Simulated time at which it expires (`"0s"`: already expired when the scenario starts).
+    pub expires: Dur,
+    #[serde(default = "default_issuer")]
+    pub issuer: String,
+    #[serde(default = "default_issuance")]
+    pub issuance: Dur,
+    #[serde(default = "default_validity")]
+    pub validity: Dur,
+}
+
+fn default_issuer() -> String {
+    "ACME (Let's Encrypt)".into()
+}
+
+fn default_issuance() -> Dur {
+    // An ACME order with HTTP-01 or DNS-01 validation completes in seconds to a couple of
+    // minutes; DNS propagation for DNS-01 is the usual long pole.
+    Dur::from_secs(120)
+}
+
+fn default_validity() -> Dur {
+    // Let's Encrypt certificates are valid for 90 days.
+    Dur(90 * 86_400_000)
+}
+
+/// One firewall rule: `action` connections from `from` to `port` on the hosts of `on`.
+///
+/// Evaluation is deny-wins, not first-match: a connection is refused if any deny rule matches
+/// it; otherwise a connection from a host of the estate is allowed (the internal network is
+/// trusted unless a rule says otherwise), and a connection from the internet is allowed only
+/// if an allow rule whose source is `any` or `internet` matches.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FirewallRule {
+    pub action: RuleAction,
+    /// `any` (everyone, the internet included), `internet` (everyone outside the estate), or a
+    /// zone, site or host id.
+    pub from: String,
+    pub port: u16,
+    /// A host, service (all its hosts) or zone (every host in it).
+    pub on: String,
+    /// Why the rule exists, as the change record says, shown by `firewall list`.
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum RuleAction {
+    Allow,
+    Deny,
+}
+
+impl RuleAction {
+    pub const fn label(self) -> &'static str {
+        match self {
+            RuleAction::Allow => "allow",
+            RuleAction::Deny => "deny",
+        }
+    }
+}
+
+/// A CVE's severity, as its CVSS v3 base score bands it.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CveSeverity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl CveSeverity {
+    pub const fn label(self) -> &'static str {
+        match self {
+            CveSeverity::Low => "low",
+            CveSeverity::Medium => "medium",
+            CveSeverity::High => "high",
+            CveSeverity::Critical => "critical",
+        }
+    }
 }
 
 /// Demand arriving at the entry service.
@@ -575,6 +678,29 @@ pub enum FaultKind {
     SiteLoss { site: String },
     /// The backups kept at a location are destroyed or encrypted (ransomware, a deleted bucket).
     BackupsLost { location: String },
+    /// An advisory is published: versions of `service` before `fixed_in` have `cve`. The
+    /// candidate sees the notice; every instance on a vulnerable version that the internet can
+    /// reach counts as exposure until it is patched.
+    CveAnnounced {
+        service: String,
+        cve: String,
+        severity: CveSeverity,
+        fixed_in: String,
+        /// One line on what the flaw lets an attacker do.
+        #[serde(default)]
+        summary: String,
+    },
+    /// A change adds `allow any PORT on ON` to the firewall, opening the port to the internet.
+    /// With `probes_per_hour` above zero, scanners find it and try to log in.
+    PortExposed {
+        on: String,
+        port: u16,
+        /// The change record's text, shown on the rule.
+        #[serde(default)]
+        note: String,
+        #[serde(default)]
+        probes_per_hour: f64,
+    },
 }
 
 impl FaultKind {
@@ -596,6 +722,8 @@ impl FaultKind {
             FaultKind::VolumeLoss { .. } => "volume loss",
             FaultKind::SiteLoss { .. } => "site loss",
             FaultKind::BackupsLost { .. } => "backups lost",
+            FaultKind::CveAnnounced { .. } => "vulnerability announced",
+            FaultKind::PortExposed { .. } => "port exposed",
         }
     }
 }
@@ -731,7 +859,30 @@ pub struct Rubric {
     /// How often stakeholders expect a status update during an incident.
     #[serde(default = "default_status_every")]
     pub status_every: Dur,
+    /// The escalation the `Escalation` KPI expects: to whom, how soon after the first fault,
+    /// and what the message must name.
+    #[serde(default)]
+    pub escalation: Option<EscalationGoal>,
 }
+
+/// An escalation a rubric expects: `escalate TEAM "..."` within `within` of the first fault,
+/// naming every keyword group in `names` (`|` separates alternatives, case-insensitive).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationGoal {
+    #[serde(default = "default_team")]
+    pub team: String,
+    pub within: Dur,
+    #[serde(default)]
+    pub names: Vec<String>,
+}
+
+fn default_team() -> String {
+    "security".into()
+}
+
+/// Teams `escalate` can reach.
+pub const TEAMS: &[&str] = &["security"];
 
 fn default_status_every() -> Dur {
     // Common incident-command practice: update stakeholders at least every 15-30 minutes.
@@ -773,6 +924,11 @@ pub enum Kpi {
     AlertNoise,
     /// Dollars spent on hosts over the scenario.
     Cost,
+    /// Minutes a vulnerable version or a port that should be private was reachable from the internet.
+    Exposure,
+    /// Minutes the expected escalation came late (or the run's end if never), plus 30 if it did
+    /// not name what the rubric asks.
+    Escalation,
 }
 
 impl Kpi {
@@ -788,6 +944,8 @@ impl Kpi {
             Kpi::AlertDetection => "alert detection",
             Kpi::AlertNoise => "alert noise",
             Kpi::Cost => "cost",
+            Kpi::Exposure => "exposure",
+            Kpi::Escalation => "escalation",
         }
     }
 
@@ -798,7 +956,9 @@ impl Kpi {
             | Kpi::TimeToRecover
             | Kpi::Latency
             | Kpi::Communication
-            | Kpi::AlertDetection => "min",
+            | Kpi::AlertDetection
+            | Kpi::Exposure
+            | Kpi::Escalation => "min",
             Kpi::AlertNoise => "noisy pages",
             Kpi::ChangeSafety => "unsafe actions",
             Kpi::DataLoss => "writes",

@@ -4,6 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod cloud;
+mod security;
+
+pub use security::{SOURCES, default_port, version_cmp};
 
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
@@ -157,12 +160,14 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     network::nodes(&mut c);
     hosts(&mut c);
     services(&mut c);
+    security::topology(&mut c);
     traffic(&mut c);
     faults(&mut c);
     slo_and_alerts(&mut c);
     rubric(&mut c);
     cloud::cloud(&mut c);
     storage::storage(&mut c);
+    security::escalation(&mut c);
     c.out
 }
 
@@ -723,6 +728,9 @@ fn faults(c: &mut Check) {
             | FaultKind::VolumeLoss { .. }
             | FaultKind::SiteLoss { .. }
             | FaultKind::BackupsLost { .. } => storage::fault(c, &k, &fault.kind),
+            FaultKind::CveAnnounced { .. } | FaultKind::PortExposed { .. } => {
+                security::fault(c, &k, &fault.kind);
+            }
         }
     }
 }
@@ -825,8 +833,17 @@ fn rubric(c: &mut Check) {
                 .with_help("target is the value that scores 100, zero the value that scores 0"),
             );
         }
+        if let Some(Err(why)) = security::producible(s, k.kpi) {
+            c.error(
+                format!("{p}.kpi"),
+                format!("KPI {:?} cannot be measured here: {why}", k.kpi),
+            );
+        }
         let producible = match k.kpi {
-            Kpi::TimeToDetect | Kpi::TimeToRecover | Kpi::AlertDetection => !s.faults.is_empty(),
+            Kpi::TimeToDetect | Kpi::TimeToRecover => {
+                !s.faults.is_empty() || security::cert_expires_in_run(s)
+            }
+            Kpi::AlertDetection => !s.faults.is_empty(),
             Kpi::DataLoss => s.traffic.write_fraction > 0.0,
             Kpi::Communication => true,
             Kpi::Cost => {

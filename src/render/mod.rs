@@ -18,6 +18,7 @@ mod notice;
 mod ping;
 mod response;
 mod scorecard;
+mod security;
 mod service;
 mod sparkline;
 mod status;
@@ -51,6 +52,8 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Links(l) => network::links(l, style),
         engine::View::Node(n) => network::node(n, start, style),
         engine::View::Backups(b) => storage::backups(b, style),
+        engine::View::Firewall(f) => security::firewall(f, start, style),
+        engine::View::Certs(rows) => security::certs(rows, start, style),
     }
 }
 
@@ -89,6 +92,7 @@ mod tests {
             include_str!("ping.rs"),
             include_str!("response.rs"),
             include_str!("scorecard.rs"),
+            include_str!("security.rs"),
             include_str!("service.rs"),
             include_str!("sparkline.rs"),
             include_str!("status.rs"),

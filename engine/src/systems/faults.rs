@@ -174,6 +174,19 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
         FaultKind::BadRoute { .. }
         | FaultKind::BulkTransfer { .. }
         | FaultKind::Partition { .. } => crate::network_ops::fire(world, kind),
+        FaultKind::CveAnnounced {
+            service,
+            cve,
+            severity,
+            fixed_in,
+            summary,
+        } => crate::security::announce(world, service, cve, *severity, fixed_in, summary),
+        FaultKind::PortExposed {
+            on,
+            port,
+            note,
+            probes_per_hour,
+        } => crate::security::expose(world, on, *port, note, *probes_per_hour),
         FaultKind::LinkDown { from, to } | FaultKind::LinkDegraded { from, to, .. } => {
             let mut net = world.resource_mut::<Network>();
             let (Some(a), Some(b)) = (net.index(from), net.index(to)) else {

@@ -9,6 +9,7 @@ use crate::components::{
 use crate::network::{Network, loss_effect};
 use crate::record::Severity;
 use crate::resources::{Clock, Log, Names};
+use crate::security::Security;
 
 /// Consecutive passed checks that put a backend back in the pool.
 pub const RISE: u32 = 2;
@@ -17,6 +18,7 @@ pub fn check_health(
     clock: Res<Clock>,
     names: Res<Names>,
     net: Res<Network>,
+    sec: Res<Security>,
     mut log: ResMut<Log>,
     services: Query<(&ServiceSpec, &ServiceState)>,
     mut hosts: Query<(&HostSpec, &HostState, Option<&mut Instance>, &Load)>,
@@ -33,11 +35,11 @@ pub fn check_health(
             continue;
         }
         // Checks run from the load balancer's first host, which also logs the verdicts.
-        let Some((lb_zone, lb_host)) = lb_state
+        let Some((lb_zone, lb_host, lb_order)) = lb_state
             .members
             .first()
             .and_then(|&m| hosts.get(m).ok())
-            .map(|h| (h.0.zone, h.0.name.clone()))
+            .map(|h| (h.0.zone, h.0.name.clone(), h.0.order))
         else {
             continue;
         };
@@ -55,9 +57,11 @@ pub fn check_health(
             if st.power == Power::Decommissioned {
                 continue;
             }
+            // A firewall dropping the probes fails them like a dead host.
             let reachable = net
                 .between(lb_zone, spec.zone)
-                .is_some_and(|(_, loss)| loss_effect(loss).1 < 0.5);
+                .is_some_and(|(_, loss)| loss_effect(loss).1 < 0.5)
+                && !sec.blocked(lb_order, spec.order);
             let pass = st.power == Power::Up
                 && inst.proc == Proc::Running
                 && reachable

@@ -11,6 +11,7 @@ mod network;
 mod ops;
 pub(crate) mod processes;
 mod replication;
+mod security;
 mod slo;
 mod traffic;
 
@@ -25,5 +26,6 @@ pub use network::track_flows;
 pub use ops::complete_operations;
 pub use processes::run_processes;
 pub use replication::track_replication;
+pub use security::secure_estate;
 pub use slo::account_slo;
 pub use traffic::route_traffic;

@@ -15,6 +15,7 @@ use crate::demand;
 use crate::network::{Network, loss_effect};
 use crate::queueing::mmc;
 use crate::resources::{Clock, Ledger, Names, ScenarioRes, SimRng};
+use crate::security::Security;
 use crate::systems::processes::OS_RESERVED_MB;
 
 /// How long a caller waits for a connection to a host it cannot reach before giving up: the
@@ -181,13 +182,17 @@ fn downstream(
     zone: usize,
     callees: &[Option<Callee>],
     order: impl Fn(Entity) -> Option<usize>,
+    firewall: impl Fn(usize) -> f64,
 ) -> (f64, f64, f64) {
     let (mut ok, mut mean, mut p99) = (1.0, 0.0, 0.0);
     for &(callee, k) in &spec.calls {
-        let Some(c) = order(callee).and_then(|i| callees[i].as_ref()) else {
+        let Some(i) = order(callee) else { continue };
+        let Some(c) = callees[i].as_ref() else {
             continue;
         };
         let (r, one_way, loss) = c.by_zone[zone];
+        // A firewall that drops the connection looks to the caller like an unreachable host.
+        let r = r * firewall(i);
         let (loss_ms, loss_fail) = loss_effect(loss);
         let call_ok = r * c.ok * (1.0 - loss_fail);
         let call_mean = r * (c.mean_ms + 2.0 * one_way + loss_ms) + (1.0 - r) * CONNECT_TIMEOUT_MS;
@@ -219,6 +224,7 @@ pub fn route_traffic(
     net: Res<Network>,
     dns: Res<Dns>,
     storage: Res<crate::storage::Storage>,
+    sec: Res<Security>,
     mut rng: ResMut<SimRng>,
     mut ledger: ResMut<Ledger>,
     mut hosts: HostQuery,
@@ -288,8 +294,12 @@ pub fn route_traffic(
                     hspec.order,
                     se,
                     per,
-                    downstream(spec, hspec.zone, &callees, order),
+                    downstream(spec, hspec.zone, &callees, order, |i| {
+                        sec.call_share(hspec.order, i)
+                    }),
                 );
+                // Requests that cannot get through TLS or the firewall to this instance at all.
+                let gate = sec.gate(hspec.order);
                 let mem = (inst.memory_mb + OS_RESERVED_MB) / hspec.memory_mb;
                 let cpu_ms = spec.ms_per_request * version.cpu_factor * swap_factor(mem);
                 let avail = (hspec.cores - rogue).max(0.05);
@@ -315,9 +325,9 @@ pub fn route_traffic(
                 } else {
                     0.0
                 };
-                let accepted = per * (1.0 - reject) * (1.0 - q.fail);
-                load.fail =
-                    1.0 - (1.0 - reject) * (1.0 - q.fail) * (1.0 - version.error_rate) * down_ok;
+                let accepted = per * gate * (1.0 - reject) * (1.0 - q.fail);
+                load.fail = 1.0
+                    - gate * (1.0 - reject) * (1.0 - q.fail) * (1.0 - version.error_rate) * down_ok;
                 load.mean_ms = mean;
                 load.p99_ms = p99;
                 load.conns = conns.min(spec.max_connections as f64);
@@ -330,7 +340,7 @@ pub fn route_traffic(
                 ok_sum += if per > 0.0 {
                     per * (1.0 - load.fail)
                 } else {
-                    (1.0 - version.error_rate) * down_ok
+                    gate * (1.0 - version.error_rate) * down_ok
                 };
                 serving_n += 1;
             } else {
