@@ -56,6 +56,10 @@ pub fn overview() -> String {
                 "decommission",
             ][..],
         ),
+        (
+            "Virtualization",
+            &["hv", "migrate", "maintenance", "shutdown"][..],
+        ),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
         ("Monitoring", &["alert"][..]),
     ] {

@@ -165,6 +165,14 @@ impl Input {
         }
     }
 
+    fn set_hypervisors(&mut self, names: Vec<String>) {
+        if let Input::Terminal(editor, _) = self
+            && let Some(h) = editor.helper_mut()
+        {
+            *h.hypervisors.borrow_mut() = names;
+        }
+    }
+
     fn save_history(&mut self) {
         if let Input::Terminal(editor, Some(path)) = self {
             let _ = editor.save_history(path);
@@ -209,6 +217,7 @@ pub fn play(
         input.set_names(sim.names());
         input.set_alert_names(sim.alert_names());
         input.set_cloud_names(sim.cloud_names());
+        input.set_hypervisors(sim.hypervisors());
         let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
         let text = match input.read(&prompt, true) {
             Line::Text(t) => t,
@@ -339,6 +348,7 @@ pub struct Completion {
     alerts: Rc<RefCell<Vec<String>>>,
     groups: Rc<RefCell<Vec<String>>>,
     records: Rc<RefCell<Vec<String>>>,
+    hypervisors: Rc<RefCell<Vec<String>>>,
 }
 
 impl Completer for Completion {
@@ -369,6 +379,7 @@ impl Completer for Completion {
                     &self.alerts.borrow(),
                 ),
                 Some(Arg::Host | Arg::Service | Arg::Target) => self.names.borrow().clone(),
+                Some(Arg::Hypervisor) => self.hypervisors.borrow().clone(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
                 Some(Arg::Word(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
                 Some(Arg::Group) => self.groups.borrow().clone(),

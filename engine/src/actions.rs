@@ -118,7 +118,7 @@ pub(crate) fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) 
 }
 
 /// In-flight writes lost when the database primary on `host` stops abruptly.
-fn drop_in_flight_writes(world: &mut World, host: Entity) -> Option<String> {
+pub(crate) fn drop_in_flight_writes(world: &mut World, host: Entity) -> Option<String> {
     let svc = world.get::<Instance>(host)?.service;
     let st = world.get::<ServiceState>(svc)?;
     if st.primary != Some(host) || !serving(world, host) {
@@ -171,6 +171,7 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
         }
         Action::Reboot { host } => {
             let h = host_of(world, host)?;
+            crate::virt::check_power_on(world, h)?;
             let (power, boot) = {
                 let spec = world.get::<HostSpec>(h).expect("host");
                 (
@@ -218,6 +219,8 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
                 return Err(SimError::new(format!("{host} is not up")));
             }
             if let Some(i) = st.rogues.iter().position(|r| r.name == *process) {
+                // Asked before the process is gone, while its record still matches.
+                let harm = crate::virt::kill_harm(world, h, process);
                 world
                     .get_mut::<HostState>(h)
                     .expect("host")
@@ -232,7 +235,7 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
                 );
                 return Ok(Applied {
                     message: format!("killed {process} on {host}"),
-                    harm: None,
+                    harm,
                     targets: targets(world, h),
                 });
             }
@@ -401,7 +404,59 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
         | Action::Replicate { .. }
         | Action::Promote { .. }
         | Action::Decommission { .. } => crate::cloud::apply(world, action),
+        Action::Migrate { host, hypervisor } => {
+            let (message, harm, targets) = crate::virt::migrate(world, host, hypervisor)?;
+            Ok(Applied {
+                message,
+                harm,
+                targets,
+            })
+        }
+        Action::Maintenance { hypervisor, on } => {
+            let (message, harm, targets) = crate::virt::maintenance(world, hypervisor, *on)?;
+            Ok(Applied {
+                message,
+                harm,
+                targets,
+            })
+        }
+        Action::Shutdown { host } => shutdown(world, host),
     }
+}
+
+fn shutdown(world: &mut World, host: &str) -> Result<Applied, SimError> {
+    let h = host_of(world, host)?;
+    let power = world.get::<HostState>(h).expect("host").power;
+    if power != Power::Up {
+        return Err(SimError::new(format!(
+            "{host} is {}; only a host that is up can be shut down",
+            power_word(power)
+        )));
+    }
+    let svc = world.get::<Instance>(h).map(|i| i.service);
+    let harm = svc.and_then(|s| {
+        join(
+            capacity_harm(world, s, &[h]),
+            drop_in_flight_writes(world, h),
+        )
+    });
+    world.get_mut::<HostState>(h).expect("host").power = Power::Down;
+    if let Some(mut i) = world.get_mut::<Instance>(h) {
+        i.proc = Proc::Stopped;
+    }
+    let at = now(world);
+    world
+        .resource_mut::<Log>()
+        .push(at, host, Severity::Info, "systemd-shutdown: powering off");
+    let freed = match crate::virt::hv_name_of(world, host) {
+        Some(hv) => format!("; its memory and vCPUs on {hv} are free"),
+        None => String::new(),
+    };
+    Ok(Applied {
+        message: format!("{host} is shut down{freed}; `reboot {host}` powers it on again"),
+        harm,
+        targets: targets(world, h),
+    })
 }
 
 fn failover(world: &mut World, service: &str) -> Result<Applied, SimError> {

@@ -37,6 +37,12 @@ pub enum Query {
     Verify {
         host: String,
     },
+    /// `hv list`: every hypervisor.
+    HvList,
+    /// `hv show HV`: one hypervisor and its VMs.
+    HvShow {
+        hypervisor: String,
+    },
 }
 
 /// What to change.
@@ -102,6 +108,17 @@ pub enum Action {
     Decommission {
         host: String,
     },
+    Migrate {
+        host: String,
+        hypervisor: String,
+    },
+    Maintenance {
+        hypervisor: String,
+        on: bool,
+    },
+    Shutdown {
+        host: String,
+    },
 }
 
 /// One parsed command line.
@@ -137,6 +154,7 @@ pub enum Arg {
     Group,
     /// A DNS record's name.
     Record,
+    Hypervisor,
 }
 
 /// One command of the table.
@@ -373,6 +391,34 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "write, list or delete alert rules",
         detail: "alert add \"<metric> > <threshold> for <duration>\" on <host|service> [as NAME] adds a rule (`<` works too); the metric is one of cpu, memory, disk, rps, errors, p99, connections, or burn(<window>) for the SLO error-budget burn rate over a window (1 means the budget lasts exactly the SLO window; 14.4 over 1h spends 2% of a 30-day budget in that hour). Examples: alert add \"p99 > 300ms for 5m\" on lb; alert add \"burn(1h) > 14.4 for 2m\" on lb as FastBurn. The rule is evaluated like the scenario's own, pages when the condition has held for the duration, and is refused if it could never fire. Writing a rule takes about a minute. alert list (or `alerts`) shows every rule; alert del NAME removes one, the scenario's included.",
     },
+    CommandSpec {
+        name: "hv",
+        args: &[Arg::Word(&["list", "show"]), Arg::Hypervisor],
+        usage: "hv list | hv show <hypervisor>",
+        summary: "hypervisors: CPU demand and steal, memory committed, their VMs",
+        detail: "`hv list` shows every hypervisor: state, VMs, vCPUs placed against its CPU overcommit, CPU its VMs want against its cores (over 100% means contention, and every busy VM on it loses the difference as CPU steal), and memory committed against its memory overcommit. `hv show <hypervisor>` adds each VM's vCPUs, memory, CPU demand and steal, migrations under way and the anti-affinity rules it is part of.",
+    },
+    CommandSpec {
+        name: "migrate",
+        args: &[Arg::Host, Arg::Word(&["to"]), Arg::Hypervisor],
+        usage: "migrate <vm> to <hypervisor>",
+        summary: "live-migrate a VM to another hypervisor",
+        detail: "Copies the VM's memory over the migration network while it runs, again for the pages it dirtied meanwhile, then stuns it briefly to switch over: about memory / bandwidth x a dirty-page factor. Migrations leaving one hypervisor run one at a time. Refused if the target lacks room (memory and vCPUs within its overcommit). A powered-off VM is just registered on the target; `reboot` it to power it on.",
+    },
+    CommandSpec {
+        name: "maintenance",
+        args: &[Arg::Hypervisor, Arg::Word(&["on", "off"])],
+        usage: "maintenance <hypervisor> on|off",
+        summary: "evacuate a hypervisor into maintenance mode, or bring it back",
+        detail: "`on` live-migrates every running VM away, largest first, each to the hypervisor with the most free memory that has room and keeps anti-affinity rules; it is refused, changing nothing, if some VM fits nowhere. The hypervisor is in maintenance once the last VM has left. `off` lets it take VMs again (they do not come back by themselves).",
+    },
+    CommandSpec {
+        name: "shutdown",
+        args: &[Arg::Host],
+        usage: "shutdown <host>",
+        summary: "shut a host or VM down (frees its room on the hypervisor)",
+        detail: "The host stops and its service with it; a VM's memory and vCPUs are released on its hypervisor. `reboot <host>` powers it on again.",
+    },
 ];
 
 /// Why a line is not a command.
@@ -478,6 +524,15 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         }
         _ => (positional, None),
     };
+    if name == "hv" {
+        return match positional.as_slice() {
+            [sub] if sub.eq_ignore_ascii_case("list") => Ok(Command::Look(Query::HvList)),
+            [sub, hv] if sub.eq_ignore_ascii_case("show") => Ok(Command::Look(Query::HvShow {
+                hypervisor: hv.clone(),
+            })),
+            _ => Err(usage(spec)),
+        };
+    }
     if positional.len() != spec.args.len() {
         return Err(usage(spec));
     }
@@ -548,6 +603,22 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "verify" => Command::Look(Query::Verify { host: a(0) }),
         "promote" => Command::Act(Action::Promote { host: a(0) }),
         "decommission" => Command::Act(Action::Decommission { host: a(0) }),
+        "migrate" if positional[1].eq_ignore_ascii_case("to") => Command::Act(Action::Migrate {
+            host: a(0),
+            hypervisor: a(2),
+        }),
+        "maintenance" => {
+            let on = match positional[1].to_ascii_lowercase().as_str() {
+                "on" => true,
+                "off" => false,
+                _ => return Err(usage(spec)),
+            };
+            Command::Act(Action::Maintenance {
+                hypervisor: a(0),
+                on,
+            })
+        }
+        "shutdown" => Command::Act(Action::Shutdown { host: a(0) }),
         "wait" => {
             let d = Dur::parse(&positional[0]).map_err(err)?;
             if d.ms() == 0 {

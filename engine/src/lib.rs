@@ -23,6 +23,7 @@ mod setup;
 mod sim;
 mod systems;
 mod views;
+mod virt;
 
 use std::fmt;
 
@@ -36,6 +37,7 @@ pub use record::*;
 pub use runs::{StepError, run_nothing, run_reference};
 pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};
 pub use views::*;
+pub use virt::{MigrationPlan, cpu_share, memory_factor, plan_migration};
 
 /// A command the engine refused, with what to do instead.
 #[derive(Clone, Debug, PartialEq, Eq)]

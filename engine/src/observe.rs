@@ -57,6 +57,13 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
                     )));
                 }
             };
+            if *metric == scenarios::Metric::Steal
+                && world.resource::<crate::virt::Virt>().hvs.is_empty()
+            {
+                return Err(SimError::new(
+                    "this estate has no hypervisors; CPU steal is measured on VMs",
+                ));
+            }
             let set = metrics
                 .of(owner)
                 .ok_or_else(|| SimError::new(format!("no metrics are kept for `{target}`")))?;
@@ -99,6 +106,8 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
         Query::Cost | Query::Groups | Query::Dns | Query::Verify { .. } => {
             return crate::cloud::observe(world, query);
         }
+        Query::HvList => View::Hypervisors(crate::virt::list(world)?),
+        Query::HvShow { hypervisor } => View::Hypervisor(crate::virt::show(world, hypervisor)?),
     })
 }
 
@@ -318,6 +327,7 @@ fn host_view(world: &World, h: Entity) -> HostView {
         restarts: inst.map_or(0, |i| i.restarts),
         processes,
         row: host_row(world, h),
+        vm: crate::virt::host_line(world, h),
     }
 }
 

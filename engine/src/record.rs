@@ -27,6 +27,9 @@ pub struct RunRecord {
     pub alerts: Vec<AlertFiring>,
     /// Dollars spent by service, largest first.
     pub cost_by_service: Vec<(String, f64)>,
+    /// Anti-affinity rules broken when the run ended, each in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub placement: Vec<String>,
 }
 
 /// A command as entered, with what it touched and what the engine judged of it.

@@ -42,6 +42,7 @@ pub fn schedule() -> Schedule {
             complete_operations,
             run_processes,
             creep_latency,
+            run_hypervisors,
             route_traffic,
             track_replication,
             check_health,
@@ -166,12 +167,20 @@ impl Sim {
                     }
                     Query::Ping { from, to } => self.ping_targets(&view, from, to),
                     Query::Verify { host } => vec![host.clone()],
+                    // Looking at a hypervisor looks at it and at every VM on it.
+                    Query::HvShow { .. } => match &view {
+                        View::Hypervisor(h) => std::iter::once(h.row.name.clone())
+                            .chain(h.vms.iter().map(|v| v.name.clone()))
+                            .collect(),
+                        _ => Vec::new(),
+                    },
                     Query::Status
                     | Query::Top
                     | Query::Alerts
                     | Query::Cost
                     | Query::Groups
-                    | Query::Dns => Vec::new(),
+                    | Query::Dns
+                    | Query::HvList => Vec::new(),
                 };
                 (
                     Response::View(Box::new(view)),
@@ -300,6 +309,11 @@ impl Sim {
         )
     }
 
+    /// Names of every hypervisor, for completion.
+    pub fn hypervisors(&self) -> Vec<String> {
+        self.world.resource::<crate::virt::Virt>().names()
+    }
+
     /// Everything the run produced so far.
     pub fn record(&self) -> RunRecord {
         let ledger = self.world.resource::<Ledger>();
@@ -322,6 +336,7 @@ impl Sim {
                 .firings
                 .clone(),
             cost_by_service: self.world.resource::<crate::cost::Spend>().ranked(),
+            placement: crate::virt::broken_rules(&self.world),
         }
     }
 }

@@ -15,6 +15,7 @@ mod data_loss;
 mod detection;
 mod grade;
 mod latency;
+mod placement;
 mod recovery;
 mod scorecard;
 mod text;

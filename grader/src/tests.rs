@@ -92,6 +92,7 @@ pub(crate) fn run(commands: Vec<CommandRecord>) -> RunRecord {
         totals: Totals::default(),
         alerts: vec![],
         cost_by_service: vec![],
+        placement: vec![],
     }
 }
 

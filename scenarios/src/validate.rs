@@ -8,6 +8,8 @@ mod cloud;
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
 
+mod virt;
+
 /// Most entities (sites, zones, hosts, services, links) one scenario may declare.
 pub const MAX_ENTITIES: usize = 100_000;
 /// Most simulation steps one run may take: a year at 10 s ticks, or a day at 1 s ticks many times over.
@@ -124,7 +126,8 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     let entities = s.topology.sites.len()
         + s.topology.hosts.len()
         + s.topology.services.len()
-        + s.topology.links.len();
+        + s.topology.links.len()
+        + s.topology.hypervisors.len();
     if entities > MAX_ENTITIES {
         c.error(
             "topology",
@@ -153,6 +156,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     slo_and_alerts(&mut c);
     rubric(&mut c);
     cloud::cloud(&mut c);
+    virt::validate(&mut c);
     c.out
 }
 
@@ -693,6 +697,9 @@ fn faults(c: &mut Check) {
                     1_000_000.0,
                     "leak_mb_per_min",
                 );
+            }
+            FaultKind::HypervisorCrash { .. } | FaultKind::NoisyNeighbour { .. } => {
+                virt::fault(c, &k, &fault.kind);
             }
         }
     }

@@ -22,6 +22,7 @@ mod sparkline;
 mod status;
 mod style;
 mod table;
+mod virt;
 mod zone;
 
 pub use sparkline::sparkline;
@@ -44,6 +45,8 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Groups(g) => cloud::groups(g, start, style),
         engine::View::Dns(d) => cloud::dns(d, start, style),
         engine::View::Verify(v) => cloud::verify(v, style),
+        engine::View::Hypervisors(rows) => virt::list(rows, style),
+        engine::View::Hypervisor(h) => virt::show(h, style),
     }
 }
 
@@ -86,6 +89,7 @@ mod tests {
             include_str!("status.rs"),
             include_str!("style.rs"),
             include_str!("table.rs"),
+            include_str!("virt.rs"),
             include_str!("zone.rs"),
         ];
         assert!(files.iter().all(|f| f.starts_with("//! ")));

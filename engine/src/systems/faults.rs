@@ -171,6 +171,14 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
             crate::monitoring::start_creep(world, service, *percent_per_hour);
             format!("{service} started slowing down: CPU per request +{percent_per_hour}% an hour")
         }
+        FaultKind::HypervisorCrash { hypervisor } => crate::virt::crash(world, hypervisor),
+        FaultKind::NoisyNeighbour {
+            host,
+            cores,
+            process,
+            io_mb_per_s,
+            essential,
+        } => crate::virt::noisy_neighbour(world, host, *cores, process, *io_mb_per_s, *essential),
         FaultKind::LinkDown { from, to } | FaultKind::LinkDegraded { from, to, .. } => {
             let mut net = world.resource_mut::<Network>();
             let (Some(a), Some(b)) = (net.zone_index(from), net.zone_index(to)) else {

@@ -12,6 +12,7 @@ pub(crate) mod processes;
 mod replication;
 mod slo;
 mod traffic;
+mod virt;
 
 pub use alerts::evaluate_alerts;
 pub use clock::advance_clock;
@@ -25,3 +26,4 @@ pub use processes::run_processes;
 pub use replication::track_replication;
 pub use slo::account_slo;
 pub use traffic::route_traffic;
+pub use virt::run_hypervisors;
