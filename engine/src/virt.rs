@@ -400,8 +400,9 @@ fn gb(x: f64) -> String {
     }
 }
 
+/// A migration's duration rounded up to whole seconds, as vCenter reports progress.
 fn secs_dur(secs: f64) -> Dur {
-    Dur((secs * 1_000.0).ceil() as u64)
+    Dur(secs.ceil() as u64 * 1_000)
 }
 
 /// When a migration out of `from` may start: migrations from one source run one at a time,
