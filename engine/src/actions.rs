@@ -436,8 +436,11 @@ fn shutdown(world: &mut World, host: &str) -> Result<Applied, SimError> {
     let svc = world.get::<Instance>(h).map(|i| i.service);
     let harm = svc.and_then(|s| {
         join(
-            capacity_harm(world, s, &[h]),
-            drop_in_flight_writes(world, h),
+            join(
+                capacity_harm(world, s, &[h]),
+                drop_in_flight_writes(world, h),
+            ),
+            last_replica_harm(world, s, h),
         )
     });
     world.get_mut::<HostState>(h).expect("host").power = Power::Down;
@@ -456,6 +459,26 @@ fn shutdown(world: &mut World, host: &str) -> Result<Applied, SimError> {
         message: format!("{host} is shut down{freed}; `reboot {host}` powers it on again"),
         harm,
         targets: targets(world, h),
+    })
+}
+
+/// Shutting down a database's last serving replica leaves the primary with no failover target.
+fn last_replica_harm(world: &World, service: Entity, h: Entity) -> Option<String> {
+    let spec = world.get::<ServiceSpec>(service)?;
+    let st = world.get::<ServiceState>(service)?;
+    if spec.kind != ServiceKind::Database || st.primary == Some(h) {
+        return None;
+    }
+    let others = st
+        .members
+        .iter()
+        .filter(|&&m| m != h && Some(m) != st.primary && serving(world, m))
+        .count();
+    (others == 0 && serving(world, h)).then(|| {
+        format!(
+            "shut down the last replica of {}: its primary has nothing to fail over to",
+            spec.name
+        )
     })
 }
 
