@@ -284,6 +284,14 @@ fn committed(world: &World, hv: usize) -> (f64, f64) {
     (mem, cpu)
 }
 
+/// Whether a VM is registered on its hypervisor (running or not): what anti-affinity rules
+/// are about, since a powered-off VM starts where it is registered.
+fn registered(world: &World, h: Entity) -> bool {
+    world
+        .get::<HostState>(h)
+        .is_some_and(|s| s.power != Power::Decommissioned)
+}
+
 fn powered_on(world: &World, h: Entity) -> bool {
     world
         .get::<HostState>(h)
@@ -300,7 +308,7 @@ fn room(world: &World, hv: usize) -> (f64, f64) {
     )
 }
 
-/// VMs that share a rule with `vm` and are (or will be, by `extra`) on `hv`: the rules broken
+/// VMs that share a rule with `vm` and are registered (or will be, by `extra`) on `hv`: the rules broken
 /// by placing `vm` there, as "rule (with vm)".
 fn rule_clashes(world: &World, vm: Entity, hv: usize, extra: &[(Entity, usize)]) -> Vec<String> {
     let virt = world.resource::<Virt>();
@@ -325,7 +333,7 @@ fn rule_clashes(world: &World, vm: Entity, hv: usize, extra: &[(Entity, usize)])
                             .and_then(|s| virt.hv_of(s.order))
                     })
                 });
-            if placed == Some(hv) && powered_on(world, other) {
+            if placed == Some(hv) && registered(world, other) {
                 out.push(format!("{name} (with {})", host_name(world, other)));
             }
         }
@@ -333,14 +341,14 @@ fn rule_clashes(world: &World, vm: Entity, hv: usize, extra: &[(Entity, usize)])
     out
 }
 
-/// Anti-affinity rules broken now: VMs of one rule running on one hypervisor.
+/// Anti-affinity rules broken now: VMs of one rule registered on one hypervisor.
 pub fn broken_rules(world: &World) -> Vec<String> {
     let virt = world.resource::<Virt>();
     let mut out = Vec::new();
     for (name, members) in &virt.rules {
         let mut by_hv: Vec<(usize, Vec<String>)> = Vec::new();
         for &m in members {
-            if !powered_on(world, m) {
+            if !registered(world, m) {
                 continue;
             }
             let Some(hv) = world.get::<HostSpec>(m).and_then(|s| virt.hv_of(s.order)) else {
