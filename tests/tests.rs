@@ -40,3 +40,5 @@ mod repl;
 mod sessions;
 #[path = "it/swarm.rs"]
 mod swarm;
+#[path = "it/virt.rs"]
+mod virt;

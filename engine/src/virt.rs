@@ -1352,9 +1352,9 @@ fn share(world: &mut World) {
         }
     }
     // The hypervisor's OOM killer: active memory beyond physical plus swap ends the largest VM.
-    for hv in 0..count {
+    for (hv, used) in active.iter_mut().enumerate() {
         let physical = world.resource::<Virt>().hvs[hv].memory_gb * 1_024.0;
-        if active[hv] > physical * (1.0 + HV_SWAP_FRACTION)
+        if *used > physical * (1.0 + HV_SWAP_FRACTION)
             && let Some(&(victim, ..)) =
                 per_vm
                     .iter()
@@ -1366,7 +1366,7 @@ fn share(world: &mut World) {
                     })
         {
             let freed = active_mb(world, victim);
-            active[hv] -= freed;
+            *used -= freed;
             if let Some(mut st) = world.get_mut::<HostState>(victim) {
                 st.power = Power::Down;
             }

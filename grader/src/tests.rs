@@ -35,6 +35,8 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             links: vec![],
             hosts: vec![],
             services: vec![],
+            hypervisors: vec![],
+            anti_affinity: vec![],
         },
         traffic: Traffic {
             entry: "lb".into(),
