@@ -35,6 +35,8 @@ fn estate(hosts: usize) -> Scenario {
         hourly_cost: 0.68,
         instance_type: None,
         provisioned: true,
+        hypervisor: None,
+        dirty_mb_per_s: 0.0,
     };
     let mut all = Vec::new();
     let mut names = |prefix: &str, n: usize| -> Vec<String> {
@@ -122,6 +124,8 @@ fn estate(hosts: usize) -> Scenario {
                 service("cache", ServiceKind::Cache, cache, 0.5, None, vec![]),
             ],
             firewall: vec![],
+            hypervisors: vec![],
+            anti_affinity: vec![],
         },
         traffic: Traffic {
             entry: "lb".into(),

@@ -59,6 +59,10 @@ pub fn overview() -> String {
         ("Network", &["traceroute", "route", "link", "throttle"][..]),
         ("Backup and recovery", &["backup", "restore", "replica"][..]),
         ("Security", &["firewall", "cert", "patch", "escalate"][..]),
+        (
+            "Virtualization",
+            &["hv", "migrate", "maintenance", "shutdown"][..],
+        ),
         ("Time and people", &["wait", "note", "hint", "resolve"][..]),
         ("Monitoring", &["alert"][..]),
     ] {

@@ -174,6 +174,14 @@ impl Input {
         }
     }
 
+    fn set_hypervisors(&mut self, names: Vec<String>) {
+        if let Input::Terminal(editor, _) = self
+            && let Some(h) = editor.helper_mut()
+        {
+            *h.hypervisors.borrow_mut() = names;
+        }
+    }
+
     fn save_history(&mut self) {
         if let Input::Terminal(editor, Some(path)) = self {
             let _ = editor.save_history(path);
@@ -219,6 +227,7 @@ pub fn play(
         input.set_alert_names(sim.alert_names());
         input.set_cloud_names(sim.cloud_names());
         input.set_storage_names(sim.storage_names());
+        input.set_hypervisors(sim.hypervisors());
         let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
         let text = match input.read(&prompt, true) {
             Line::Text(t) => t,
@@ -351,6 +360,7 @@ pub struct Completion {
     records: Rc<RefCell<Vec<String>>>,
     backups: Rc<RefCell<Vec<String>>>,
     locations: Rc<RefCell<Vec<String>>>,
+    hypervisors: Rc<RefCell<Vec<String>>>,
 }
 
 impl Completer for Completion {
@@ -385,6 +395,7 @@ impl Completer for Completion {
                     self.names.borrow().clone()
                 }
                 Some(Arg::Keyword(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
+                Some(Arg::Hypervisor) => self.hypervisors.borrow().clone(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
                 Some(Arg::Word(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
                 Some(Arg::Group) => self.groups.borrow().clone(),

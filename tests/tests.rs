@@ -46,3 +46,5 @@ mod sessions;
 mod storage;
 #[path = "it/swarm.rs"]
 mod swarm;
+#[path = "it/virt.rs"]
+mod virt;

@@ -120,7 +120,7 @@ pub(crate) fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) 
 }
 
 /// In-flight writes lost when the database primary on `host` stops abruptly.
-fn drop_in_flight_writes(world: &mut World, host: Entity) -> Option<String> {
+pub(crate) fn drop_in_flight_writes(world: &mut World, host: Entity) -> Option<String> {
     let svc = world.get::<Instance>(host)?.service;
     let st = world.get::<ServiceState>(svc)?;
     if st.primary != Some(host) || !serving(world, host) {
@@ -178,6 +178,7 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
         }
         Action::Reboot { host } => {
             let h = host_of(world, host)?;
+            crate::virt::check_power_on(world, h)?;
             let (power, boot) = {
                 let spec = world.get::<HostSpec>(h).expect("host");
                 (
@@ -226,6 +227,8 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
                 return Err(SimError::new(format!("{host} is not up")));
             }
             if let Some(i) = st.rogues.iter().position(|r| r.name == *process) {
+                // Asked before the process is gone, while its record still matches.
+                let harm = crate::virt::kill_harm(world, h, process);
                 world
                     .get_mut::<HostState>(h)
                     .expect("host")
@@ -240,7 +243,7 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
                 );
                 return Ok(Applied {
                     message: format!("killed {process} on {host}"),
-                    harm: None,
+                    harm,
                     targets: targets(world, h),
                 });
             }
@@ -413,8 +416,83 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
         | Action::FirewallRemove { .. }
         | Action::CertRenew { .. }
         | Action::Patch { .. } => crate::security::apply(world, action),
+        Action::Migrate { host, hypervisor } => {
+            let (message, harm, targets) = crate::virt::migrate(world, host, hypervisor)?;
+            Ok(Applied {
+                message,
+                harm,
+                targets,
+            })
+        }
+        Action::Maintenance { hypervisor, on } => {
+            let (message, harm, targets) = crate::virt::maintenance(world, hypervisor, *on)?;
+            Ok(Applied {
+                message,
+                harm,
+                targets,
+            })
+        }
+        Action::Shutdown { host } => shutdown(world, host),
         _ => crate::storage_command::apply(world, action),
     }
+}
+
+fn shutdown(world: &mut World, host: &str) -> Result<Applied, SimError> {
+    let h = host_of(world, host)?;
+    let power = world.get::<HostState>(h).expect("host").power;
+    if power != Power::Up {
+        return Err(SimError::new(format!(
+            "{host} is {}; only a host that is up can be shut down",
+            power_word(power)
+        )));
+    }
+    let svc = world.get::<Instance>(h).map(|i| i.service);
+    let harm = svc.and_then(|s| {
+        join(
+            join(
+                capacity_harm(world, s, &[h]),
+                drop_in_flight_writes(world, h),
+            ),
+            last_replica_harm(world, s, h),
+        )
+    });
+    world.get_mut::<HostState>(h).expect("host").power = Power::Down;
+    if let Some(mut i) = world.get_mut::<Instance>(h) {
+        i.proc = Proc::Stopped;
+    }
+    let at = now(world);
+    world
+        .resource_mut::<Log>()
+        .push(at, host, Severity::Info, "systemd-shutdown: powering off");
+    let freed = match crate::virt::hv_name_of(world, host) {
+        Some(hv) => format!("; its memory and vCPUs on {hv} are free"),
+        None => String::new(),
+    };
+    Ok(Applied {
+        message: format!("{host} is shut down{freed}; `reboot {host}` powers it on again"),
+        harm,
+        targets: targets(world, h),
+    })
+}
+
+/// Shutting down a database's last serving replica leaves the primary with no failover target.
+fn last_replica_harm(world: &World, service: Entity, h: Entity) -> Option<String> {
+    let spec = world.get::<ServiceSpec>(service)?;
+    let st = world.get::<ServiceState>(service)?;
+    if spec.kind != ServiceKind::Database || st.primary == Some(h) {
+        return None;
+    }
+    let others = st
+        .members
+        .iter()
+        .filter(|&&m| m != h && Some(m) != st.primary && serving(world, m))
+        .count();
+    (others == 0 && serving(world, h)).then(|| {
+        format!(
+            "shut down the last replica of {}: its primary has nothing to fail over to",
+            spec.name
+        )
+    })
 }
 
 /// Promotes a replica of `service` (`to`, or the first serving one) to primary.

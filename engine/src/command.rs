@@ -61,6 +61,12 @@ pub enum Query {
     Certs {
         target: Option<String>,
     },
+    /// `hv list`: every hypervisor.
+    HvList,
+    /// `hv show HV`: one hypervisor and its VMs.
+    HvShow {
+        hypervisor: String,
+    },
 }
 
 /// What to change.
@@ -188,6 +194,17 @@ pub enum Action {
         version: String,
         batch: u32,
     },
+    Migrate {
+        host: String,
+        hypervisor: String,
+    },
+    Maintenance {
+        hypervisor: String,
+        on: bool,
+    },
+    Shutdown {
+        host: String,
+    },
 }
 
 /// One parsed command line.
@@ -244,6 +261,7 @@ pub enum Arg {
     Port,
     Version,
     Team,
+    Hypervisor,
 }
 
 /// One command of the table.
@@ -571,6 +589,34 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "hand a finding to another team (e.g. escalate security \"...\")",
         detail: "Pages the team's on-call with your message. Say what you found, since when, what you did, and what you need from them; the rubric may expect it within a set time.",
     },
+    CommandSpec {
+        name: "hv",
+        args: &[Arg::Word(&["list", "show"]), Arg::Hypervisor],
+        usage: "hv list | hv show <hypervisor>",
+        summary: "hypervisors: CPU demand and steal, memory committed, their VMs",
+        detail: "`hv list` shows every hypervisor: state, VMs, vCPUs placed against its CPU overcommit, CPU its VMs want against its cores (over 100% means contention, and every busy VM on it loses the difference as CPU steal), and memory committed against its memory overcommit. `hv show <hypervisor>` adds each VM's vCPUs, memory, CPU demand and steal, migrations under way and the anti-affinity rules it is part of.",
+    },
+    CommandSpec {
+        name: "migrate",
+        args: &[Arg::Host, Arg::Word(&["to"]), Arg::Hypervisor],
+        usage: "migrate <vm> to <hypervisor>",
+        summary: "live-migrate a VM to another hypervisor",
+        detail: "Copies the VM's memory over the migration network while it runs, again for the pages it dirtied meanwhile, then stuns it briefly to switch over: about memory / bandwidth x a dirty-page factor. Migrations leaving one hypervisor run one at a time. Refused if the target lacks room (memory and vCPUs within its overcommit). A powered-off VM is just registered on the target; `reboot` it to power it on.",
+    },
+    CommandSpec {
+        name: "maintenance",
+        args: &[Arg::Hypervisor, Arg::Word(&["on", "off"])],
+        usage: "maintenance <hypervisor> on|off",
+        summary: "evacuate a hypervisor into maintenance mode, or bring it back",
+        detail: "`on` live-migrates every running VM away, largest first, each to the hypervisor with the most free memory that has room and keeps anti-affinity rules; it is refused, changing nothing, if some VM fits nowhere. The hypervisor is in maintenance once the last VM has left. `off` lets it take VMs again (they do not come back by themselves).",
+    },
+    CommandSpec {
+        name: "shutdown",
+        args: &[Arg::Host],
+        usage: "shutdown <host>",
+        summary: "shut a host or VM down (frees its room on the hypervisor)",
+        detail: "The host stops and its service with it; a VM's memory and vCPUs are released on its hypervisor. `reboot <host>` powers it on again.",
+    },
 ];
 
 /// Why a line is not a command.
@@ -685,6 +731,15 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
     if let Some(command) = crate::storage_command::parse(&name, &positional) {
         return command;
     }
+    if name == "hv" {
+        return match positional.as_slice() {
+            [sub] if sub.eq_ignore_ascii_case("list") => Ok(Command::Look(Query::HvList)),
+            [sub, hv] if sub.eq_ignore_ascii_case("show") => Ok(Command::Look(Query::HvShow {
+                hypervisor: hv.clone(),
+            })),
+            _ => Err(usage(spec)),
+        };
+    }
     if positional.len() != spec.args.len() {
         return Err(usage(spec));
     }
@@ -755,6 +810,22 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "verify" => Command::Look(Query::Verify { host: a(0) }),
         "promote" => Command::Act(Action::Promote { host: a(0) }),
         "decommission" => Command::Act(Action::Decommission { host: a(0) }),
+        "migrate" if positional[1].eq_ignore_ascii_case("to") => Command::Act(Action::Migrate {
+            host: a(0),
+            hypervisor: a(2),
+        }),
+        "maintenance" => {
+            let on = match positional[1].to_ascii_lowercase().as_str() {
+                "on" => true,
+                "off" => false,
+                _ => return Err(usage(spec)),
+            };
+            Command::Act(Action::Maintenance {
+                hypervisor: a(0),
+                on,
+            })
+        }
+        "shutdown" => Command::Act(Action::Shutdown { host: a(0) }),
         "wait" => {
             let d = Dur::parse(&positional[0]).map_err(err)?;
             if d.ms() == 0 {

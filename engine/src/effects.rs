@@ -140,6 +140,16 @@ pub fn struck(world: &World, kind: &FaultKind) -> Vec<String> {
                 _ => {}
             }
         }
+        FaultKind::HypervisorCrash { hypervisor } => {
+            out.extend(crate::virt::struck_hv(world, hypervisor));
+        }
+        // The noisy VM, and its hypervisor with every neighbour that suffers.
+        FaultKind::NoisyNeighbour { host, .. } => {
+            add_host(world, &mut out, host);
+            if let Some(hv) = crate::virt::hv_name_of(world, host) {
+                out.extend(crate::virt::struck_hv(world, &hv));
+            }
+        }
     }
     out.sort();
     out.dedup();

@@ -30,6 +30,7 @@ mod storage;
 mod storage_command;
 mod systems;
 mod views;
+mod virt;
 
 use std::fmt;
 
@@ -46,6 +47,7 @@ pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};
 pub use storage::{MB_PER_GB, default_throughput, transfer_time};
 pub use storage_command::arg_at;
 pub use views::*;
+pub use virt::{MigrationPlan, cpu_share, memory_factor, plan_migration};
 
 /// A command the engine refused, with what to do instead.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -135,10 +135,10 @@ impl Series {
     }
 }
 
-/// The seven standard metrics of one host or service.
+/// The standard metrics of one host or service.
 #[derive(Clone, Debug)]
 pub struct MetricSet {
-    series: [Series; 7],
+    series: [Series; Metric::ALL.len()],
 }
 
 impl MetricSet {
@@ -152,10 +152,16 @@ impl MetricSet {
         &self.series[metric as usize]
     }
 
+    /// Records the seven metrics every host and service reports, in `Metric` order.
     pub fn push(&mut self, at: Dur, values: [f64; 7]) {
         for (series, value) in self.series.iter_mut().zip(values) {
             series.push(at, value);
         }
+    }
+
+    /// Records one metric kept only where it applies (CPU steal, on VMs).
+    pub fn push_one(&mut self, metric: Metric, at: Dur, value: f64) {
+        self.series[metric as usize].push(at, value);
     }
 }
 

@@ -59,6 +59,13 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
                     )));
                 }
             };
+            if *metric == scenarios::Metric::Steal
+                && world.resource::<crate::virt::Virt>().hvs.is_empty()
+            {
+                return Err(SimError::new(
+                    "this estate has no hypervisors; CPU steal is measured on VMs",
+                ));
+            }
             let set = metrics
                 .of(owner)
                 .ok_or_else(|| SimError::new(format!("no metrics are kept for `{target}`")))?;
@@ -116,6 +123,8 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
         Query::Certs { target } => {
             View::Certs(crate::security::cert_view(world, target.as_deref())?)
         }
+        Query::HvList => View::Hypervisors(crate::virt::list(world)?),
+        Query::HvShow { hypervisor } => View::Hypervisor(crate::virt::show(world, hypervisor)?),
     })
 }
 
@@ -338,6 +347,7 @@ fn host_view(world: &World, h: Entity) -> HostView {
         processes,
         row: host_row(world, h),
         volume: crate::storage::volume_view(world, h),
+        vm: crate::virt::host_line(world, h),
     }
 }
 

@@ -29,6 +29,9 @@ pub struct RunRecord {
     pub cost_by_service: Vec<(String, f64)>,
     /// What was reachable from the internet that should not have been, and when.
     pub exposures: Vec<ExposureSpan>,
+    /// Anti-affinity rules broken when the run ended, each in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub placement: Vec<String>,
 }
 
 /// A surface (a port that should be private, or a vulnerable instance) reachable from the

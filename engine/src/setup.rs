@@ -183,6 +183,19 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
     }
     names.topo = topo_order(scenario, &service_entities);
     names.entry = by_id.get(scenario.traffic.entry.as_str()).copied();
+    let mut virt = crate::virt::Virt::build(scenario, zone_index);
+    for rule in &topo.anti_affinity {
+        let members = rule
+            .hosts
+            .iter()
+            .filter_map(|h| match names.by_name.get(h) {
+                Some(Target::Host(e)) => Some(*e),
+                _ => None,
+            })
+            .collect();
+        virt.rules.push((rule.name.clone(), members));
+    }
+    world.insert_resource(virt);
 
     let mut pending = scenario.faults.clone();
     pending.sort_by_key(|f| f.at); // stable: equal times keep file order

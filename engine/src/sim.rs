@@ -44,6 +44,7 @@ pub fn schedule() -> Schedule {
             run_processes,
             creep_latency,
             track_flows,
+            run_hypervisors,
             route_traffic,
             track_replication,
             crate::storage::run_storage,
@@ -178,12 +179,20 @@ impl Sim {
                     Query::Firewall { .. } | Query::Certs { .. } => {
                         crate::security::look_targets(&self.world, &view)
                     }
+                    // Looking at a hypervisor looks at it and at every VM on it.
+                    Query::HvShow { .. } => match &view {
+                        View::Hypervisor(h) => std::iter::once(h.row.name.clone())
+                            .chain(h.vms.iter().map(|v| v.name.clone()))
+                            .collect(),
+                        _ => Vec::new(),
+                    },
                     Query::Status
                     | Query::Top
                     | Query::Alerts
                     | Query::Cost
                     | Query::Groups
-                    | Query::Dns => Vec::new(),
+                    | Query::Dns
+                    | Query::HvList => Vec::new(),
                 };
                 (
                     Response::View(Box::new(view)),
@@ -325,6 +334,11 @@ impl Sim {
         crate::storage::names(&self.world)
     }
 
+    /// Names of every hypervisor, for completion.
+    pub fn hypervisors(&self) -> Vec<String> {
+        self.world.resource::<crate::virt::Virt>().names()
+    }
+
     /// Everything the run produced so far.
     pub fn record(&self) -> RunRecord {
         let ledger = self.world.resource::<Ledger>();
@@ -352,6 +366,7 @@ impl Sim {
                 .resource::<crate::security::Security>()
                 .exposures
                 .clone(),
+            placement: crate::virt::broken_rules(&self.world),
         }
     }
 }

@@ -28,6 +28,10 @@ pub enum View {
     Backups(BackupsView),
     Firewall(FirewallView),
     Certs(Vec<CertRow>),
+    /// `hv list`.
+    Hypervisors(Vec<HypervisorRow>),
+    /// `hv show HV`.
+    Hypervisor(HypervisorView),
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -113,6 +117,8 @@ pub struct HostView {
     pub row: HostRow,
     /// The host's data volume, if it has a declared one (or lost it).
     pub volume: Option<VolumeView>,
+    /// For a VM: its hypervisor, that hypervisor's state and the VM's CPU steal, in words.
+    pub vm: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -207,6 +213,65 @@ pub struct CertRow {
     pub remaining: Dur,
     pub expired: bool,
     pub renewing_until: Option<Dur>,
+}
+/// One hypervisor in `hv list`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct HypervisorRow {
+    pub name: String,
+    pub zone: String,
+    /// "up", "down", "entering maintenance" or "maintenance".
+    pub state: String,
+    /// VMs powered on, and VMs registered.
+    pub vms_on: usize,
+    pub vms: usize,
+    /// Physical cores.
+    pub cores: f64,
+    /// vCPUs of powered-on VMs (and migrations arriving), and the most its overcommit allows.
+    pub vcpus: f64,
+    pub vcpu_cap: f64,
+    /// CPU its VMs want, percent of its physical cores (over 100 means contention).
+    pub cpu_demand_pct: f64,
+    /// CPU steal each busy VM on it sees, percent.
+    pub steal_pct: f64,
+    pub memory_gb: f64,
+    /// Memory of powered-on VMs (and migrations arriving), and the most its overcommit allows.
+    pub mem_committed_gb: f64,
+    pub mem_cap_gb: f64,
+    /// Memory its VMs actually use, percent of physical.
+    pub mem_active_pct: f64,
+    pub ha: bool,
+}
+
+/// One VM on a hypervisor, in `hv show`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct VmRow {
+    pub name: String,
+    pub service: String,
+    /// "on", "off", "booting".
+    pub power: String,
+    pub vcpus: f64,
+    pub memory_gb: f64,
+    /// CPU it wants, in cores.
+    pub cpu_demand: f64,
+    pub steal_pct: f64,
+    /// A migration under way, if any.
+    pub note: String,
+}
+
+/// `hv show HV`: a hypervisor, its VMs, migrations arriving and its anti-affinity rules.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct HypervisorView {
+    pub row: HypervisorRow,
+    pub cpu_overcommit: f64,
+    pub memory_overcommit: f64,
+    pub migration_gbps: f64,
+    /// Service-time factor from memory reclamation (1 = none).
+    pub memory_factor: f64,
+    /// Shared storage busy with noisy IO, percent.
+    pub storage_pct: f64,
+    pub vms: Vec<VmRow>,
+    pub incoming: Vec<String>,
+    pub rules: Vec<String>,
 }
 
 /// What an accepted command did, for the caller to show.

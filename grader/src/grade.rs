@@ -8,7 +8,7 @@ use scenarios::{Dur, Kpi, KpiTarget, Scenario, clock_label};
 use crate::scorecard::{Evidence, HintUse, KpiScore, Scorecard, round1};
 use crate::{
     alert_detection, alert_noise, availability, change_safety, communication, cost, data_loss,
-    detection, escalation, exposure, latency, recovery,
+    detection, escalation, exposure, latency, placement, recovery,
 };
 
 /// What every KPI measurement reads.
@@ -105,6 +105,7 @@ fn score_kpi(input: &Input, goal: &KpiTarget) -> KpiScore {
         Kpi::Cost => cost::measure,
         Kpi::Exposure => exposure::measure,
         Kpi::Escalation => escalation::measure,
+        Kpi::Placement => placement::measure,
     };
     let Measured { value, evidence } = measure(input, goal);
     // Score the rounded value so the card is consistent with itself as printed.

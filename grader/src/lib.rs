@@ -17,6 +17,7 @@ mod escalation;
 mod exposure;
 mod grade;
 mod latency;
+mod placement;
 mod recovery;
 mod scorecard;
 mod text;

@@ -37,6 +37,8 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             services: vec![],
             nodes: vec![],
             firewall: vec![],
+            hypervisors: vec![],
+            anti_affinity: vec![],
         },
         traffic: Traffic {
             entry: "lb".into(),
@@ -97,6 +99,7 @@ pub(crate) fn run(commands: Vec<CommandRecord>) -> RunRecord {
         alerts: vec![],
         cost_by_service: vec![],
         exposures: vec![],
+        placement: vec![],
     }
 }
 

@@ -196,6 +196,12 @@ pub struct Topology {
     /// empty, only the entry service's port is open to the internet.
     #[serde(default)]
     pub firewall: Vec<FirewallRule>,
+    /// Hypervisors that hosts with a `hypervisor` run on as VMs.
+    #[serde(default)]
+    pub hypervisors: Vec<Hypervisor>,
+    /// VM-VM anti-affinity rules: the VMs of each rule should run on different hypervisors.
+    #[serde(default)]
+    pub anti_affinity: Vec<AntiAffinity>,
 }
 
 /// A datacenter or a cloud region, divided into zones.
@@ -324,6 +330,14 @@ pub struct Host {
     /// nothing and serves nothing until `provision <host>` brings it up after its lead time.
     #[serde(default = "yes")]
     pub provisioned: bool,
+    /// The hypervisor this host runs on as a VM; `None` for bare metal. `cores` are then vCPUs
+    /// and `memory_gb` the VM's configured memory.
+    #[serde(default)]
+    pub hypervisor: Option<String>,
+    /// For a VM: how fast the guest rewrites its memory, in MB/s, which live migration must
+    /// copy again (a busy database dirties hundreds of MB/s, an idle web VM a few).
+    #[serde(default)]
+    pub dirty_mb_per_s: f64,
 }
 
 fn yes() -> bool {
@@ -337,6 +351,56 @@ fn default_nic_gbps() -> f64 {
 fn default_boot_time() -> Dur {
     // Typical server POST plus OS boot; cloud VMs are faster, bare metal with many DIMMs slower.
     Dur::from_secs(180)
+}
+
+/// A virtualisation host: physical cores and memory shared by the VMs placed on it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Hypervisor {
+    pub id: String,
+    pub zone: String,
+    /// Physical cores (hyperthreads not counted).
+    pub cores: u32,
+    /// Physical memory available to VMs.
+    pub memory_gb: f64,
+    /// Most vCPUs that may be placed per physical core (admission, not a speed-up).
+    #[serde(default = "default_cpu_overcommit")]
+    pub cpu_overcommit: f64,
+    /// Most configured VM memory that may be placed per GB of physical memory. Above 1.0 the
+    /// hypervisor relies on the VMs not all using their memory at once.
+    #[serde(default = "one")]
+    pub memory_overcommit: f64,
+    /// Bandwidth of the live-migration (vMotion) network.
+    #[serde(default = "default_migration_gbps")]
+    pub migration_gbps: f64,
+    /// HA: if this hypervisor fails, its VMs are restarted on others with room.
+    #[serde(default)]
+    pub ha: bool,
+    /// Throughput of the storage its VMs share, MB/s (a noisy neighbour's IO competes for it).
+    #[serde(default = "default_storage_mb_per_s")]
+    pub storage_mb_per_s: f64,
+}
+
+fn default_cpu_overcommit() -> f64 {
+    // A common consolidation ceiling for production clusters: 4 vCPUs per physical core.
+    4.0
+}
+
+fn default_migration_gbps() -> f64 {
+    10.0
+}
+
+fn default_storage_mb_per_s() -> f64 {
+    // Shared SAN or vSAN path of a host: a couple of GB/s.
+    2_000.0
+}
+
+/// VMs that should never share a hypervisor (replicas of one service, say).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AntiAffinity {
+    pub name: String,
+    pub hosts: Vec<String>,
 }
 
 /// A service: one process per listed host, with the queueing parameters of its work.
@@ -701,6 +765,20 @@ pub enum FaultKind {
         #[serde(default)]
         probes_per_hour: f64,
     },
+    /// A hypervisor fails (a purple screen, a dead board): every VM on it goes down with it.
+    HypervisorCrash { hypervisor: String },
+    /// A VM starts a process named `process` that burns `cores` of CPU and `io_mb_per_s` of its
+    /// hypervisor's storage; its neighbours on the same hypervisor suffer. `essential` marks a
+    /// job that must not be killed (the briefing says why): killing it counts as harmful.
+    NoisyNeighbour {
+        host: String,
+        cores: f64,
+        process: String,
+        #[serde(default)]
+        io_mb_per_s: f64,
+        #[serde(default)]
+        essential: bool,
+    },
 }
 
 impl FaultKind {
@@ -724,6 +802,8 @@ impl FaultKind {
             FaultKind::BackupsLost { .. } => "backups lost",
             FaultKind::CveAnnounced { .. } => "vulnerability announced",
             FaultKind::PortExposed { .. } => "port exposed",
+            FaultKind::HypervisorCrash { .. } => "hypervisor crash",
+            FaultKind::NoisyNeighbour { .. } => "noisy neighbour",
         }
     }
 }
@@ -783,10 +863,12 @@ pub enum Metric {
     P99,
     /// Open connections.
     Connections,
+    /// CPU steal: share of the time a VM's vCPUs wanted to run but its hypervisor ran others, percent.
+    Steal,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 7] = [
+    pub const ALL: [Metric; 8] = [
         Metric::Cpu,
         Metric::Memory,
         Metric::Disk,
@@ -794,6 +876,7 @@ impl Metric {
         Metric::Errors,
         Metric::P99,
         Metric::Connections,
+        Metric::Steal,
     ];
 
     pub const fn label(self) -> &'static str {
@@ -805,12 +888,13 @@ impl Metric {
             Metric::Errors => "errors",
             Metric::P99 => "p99",
             Metric::Connections => "connections",
+            Metric::Steal => "steal",
         }
     }
 
     pub const fn unit(self) -> &'static str {
         match self {
-            Metric::Cpu | Metric::Memory | Metric::Disk | Metric::Errors => "%",
+            Metric::Cpu | Metric::Memory | Metric::Disk | Metric::Errors | Metric::Steal => "%",
             Metric::Rps => "req/s",
             Metric::P99 => "ms",
             Metric::Connections => "",
@@ -929,6 +1013,8 @@ pub enum Kpi {
     /// Minutes the expected escalation came late (or the run's end if never), plus 30 if it did
     /// not name what the rubric asks.
     Escalation,
+    /// Anti-affinity rules broken (VMs that should be apart sharing a hypervisor) at the end.
+    Placement,
 }
 
 impl Kpi {
@@ -946,6 +1032,7 @@ impl Kpi {
             Kpi::Cost => "cost",
             Kpi::Exposure => "exposure",
             Kpi::Escalation => "escalation",
+            Kpi::Placement => "placement",
         }
     }
 
@@ -963,6 +1050,7 @@ impl Kpi {
             Kpi::ChangeSafety => "unsafe actions",
             Kpi::DataLoss => "writes",
             Kpi::Cost => "dollars",
+            Kpi::Placement => "rules broken",
         }
     }
 }

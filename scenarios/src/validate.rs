@@ -14,6 +14,7 @@ use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
 mod network;
 #[path = "validate_storage.rs"]
 mod storage;
+mod virt;
 
 /// Most entities (sites, zones, hosts, services, links) one scenario may declare.
 pub const MAX_ENTITIES: usize = 100_000;
@@ -135,7 +136,8 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
         + s.topology.hosts.len()
         + s.topology.services.len()
         + s.topology.links.len()
-        + s.topology.nodes.len();
+        + s.topology.nodes.len()
+        + s.topology.hypervisors.len();
     if entities > MAX_ENTITIES {
         c.error(
             "topology",
@@ -168,6 +170,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     cloud::cloud(&mut c);
     storage::storage(&mut c);
     security::escalation(&mut c);
+    virt::validate(&mut c);
     c.out
 }
 
@@ -730,6 +733,9 @@ fn faults(c: &mut Check) {
             | FaultKind::BackupsLost { .. } => storage::fault(c, &k, &fault.kind),
             FaultKind::CveAnnounced { .. } | FaultKind::PortExposed { .. } => {
                 security::fault(c, &k, &fault.kind);
+            }
+            FaultKind::HypervisorCrash { .. } | FaultKind::NoisyNeighbour { .. } => {
+                virt::fault(c, &k, &fault.kind);
             }
         }
     }

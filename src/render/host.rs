@@ -48,6 +48,9 @@ pub(crate) fn host(v: &HostView, style: Style) -> String {
         Tone::Plain
     };
     pairs.push(("restarts", v.restarts.to_string(), restarts));
+    if let Some(vm) = &v.vm {
+        pairs.push(("hypervisor", vm.clone(), Tone::Plain));
+    }
 
     let mut out = style.paint(Tone::Bold, &format!("host {}", v.name));
     out.push('\n');
@@ -184,6 +187,7 @@ mod tests {
             ],
             row: row("db-1", "running", 92.8),
             volume: None,
+            vm: None,
         }
     }
 

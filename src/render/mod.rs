@@ -25,6 +25,7 @@ mod status;
 mod storage;
 mod style;
 mod table;
+mod virt;
 mod zone;
 
 pub use sparkline::sparkline;
@@ -54,6 +55,8 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Backups(b) => storage::backups(b, style),
         engine::View::Firewall(f) => security::firewall(f, start, style),
         engine::View::Certs(rows) => security::certs(rows, start, style),
+        engine::View::Hypervisors(rows) => virt::list(rows, style),
+        engine::View::Hypervisor(h) => virt::show(h, style),
     }
 }
 
@@ -99,6 +102,7 @@ mod tests {
             include_str!("storage.rs"),
             include_str!("style.rs"),
             include_str!("table.rs"),
+            include_str!("virt.rs"),
             include_str!("zone.rs"),
         ];
         assert!(files.iter().all(|f| f.starts_with("//! ")));

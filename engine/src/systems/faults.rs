@@ -187,6 +187,14 @@ fn apply(world: &mut World, kind: &FaultKind) -> String {
             note,
             probes_per_hour,
         } => crate::security::expose(world, on, *port, note, *probes_per_hour),
+        FaultKind::HypervisorCrash { hypervisor } => crate::virt::crash(world, hypervisor),
+        FaultKind::NoisyNeighbour {
+            host,
+            cores,
+            process,
+            io_mb_per_s,
+            essential,
+        } => crate::virt::noisy_neighbour(world, host, *cores, process, *io_mb_per_s, *essential),
         FaultKind::LinkDown { from, to } | FaultKind::LinkDegraded { from, to, .. } => {
             let mut net = world.resource_mut::<Network>();
             let (Some(a), Some(b)) = (net.index(from), net.index(to)) else {

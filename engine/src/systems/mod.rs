@@ -14,6 +14,7 @@ mod replication;
 mod security;
 mod slo;
 mod traffic;
+mod virt;
 
 pub use alerts::evaluate_alerts;
 pub use clock::advance_clock;
@@ -29,3 +30,4 @@ pub use replication::track_replication;
 pub use security::secure_estate;
 pub use slo::account_slo;
 pub use traffic::route_traffic;
+pub use virt::run_hypervisors;

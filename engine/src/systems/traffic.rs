@@ -17,6 +17,7 @@ use crate::queueing::mmc;
 use crate::resources::{Clock, Ledger, Names, ScenarioRes, SimRng};
 use crate::security::Security;
 use crate::systems::processes::OS_RESERVED_MB;
+use crate::virt::Virt;
 
 /// How long a caller waits for a connection to a host it cannot reach before giving up: the
 /// Linux initial SYN retransmission timeout is 1 s; client connect timeouts are commonly 1–5 s.
@@ -230,6 +231,7 @@ pub fn route_traffic(
     mut hosts: HostQuery,
     mut services: ServiceQuery,
     mut marked: Local<Vec<bool>>,
+    virt: Res<Virt>,
 ) {
     let traffic = &scenario.0.traffic;
     let mut rate = demand::rate(traffic, clock.start_minute, clock.now);
@@ -302,23 +304,36 @@ pub fn route_traffic(
                 let gate = sec.gate(hspec.order);
                 let mem = (inst.memory_mb + OS_RESERVED_MB) / hspec.memory_mb;
                 let cpu_ms = spec.ms_per_request * version.cpu_factor * swap_factor(mem);
+                // On a VM, CPU steal, memory reclamation and shared storage stretch the time
+                // each request's CPU work takes (the guest's own CPU use is unchanged).
+                let run_ms = cpu_ms * virt.stretch(hspec.order);
                 let avail = (hspec.cores - rogue).max(0.05);
                 let threads = spec.workers.unwrap_or(hspec.cores as u32).max(1);
                 // Two limits: worker threads held for the whole request (CPU and downstream
                 // waits), and cores for the CPU work alone. The busier one is the bottleneck and
                 // sets the queueing; utilisation λ/(cμ) picks it without solving both.
-                let thread_ms = cpu_ms + down_mean;
+                let thread_ms = run_ms + down_mean;
                 let cpu_servers = avail.floor().max(1.0);
-                let core_ms = cpu_ms * cpu_servers / avail;
+                let core_ms = run_ms * cpu_servers / avail;
                 let thread_rho = per * thread_ms / (1_000.0 * threads as f64);
                 let cpu_rho = per * core_ms / (1_000.0 * cpu_servers);
-                let (q, mean, p99) = if cpu_rho > thread_rho {
+                let (q, mut mean, mut p99) = if cpu_rho > thread_rho {
                     let q = mmc(cpu_servers as u32, per, core_ms);
                     (q, q.mean_ms + down_mean, q.p99_ms + down_p99)
                 } else {
                     let q = mmc(threads, per, thread_ms);
                     (q, q.mean_ms, q.p99_ms)
                 };
+                // A VM paused for `pause` ms of this tick (a live migration's stun): requests
+                // arriving meanwhile wait for it, half of it on average.
+                let pause = virt.pause_ms(hspec.order);
+                if pause > 0.0 {
+                    let caught = (pause / (clock.dt_secs() * 1_000.0)).min(1.0);
+                    mean += caught * pause / 2.0;
+                    if caught >= 0.01 {
+                        p99 += pause;
+                    }
+                }
                 let conns = per * mean / 1_000.0;
                 let reject = if conns > spec.max_connections as f64 {
                     1.0 - spec.max_connections as f64 / conns
