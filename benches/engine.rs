@@ -33,6 +33,7 @@ fn estate(hosts: usize) -> Scenario {
         nic_gbps: 25.0,
         boot_time: Dur::from_secs(120),
         hourly_cost: 0.68,
+        host_type: None,
     };
     let mut all = Vec::new();
     let mut names = |prefix: &str, n: usize| -> Vec<String> {
@@ -123,6 +124,10 @@ fn estate(hosts: usize) -> Scenario {
             noise: 0.02,
             write_fraction: 0.1,
             spikes: vec![],
+            weekend_factor: 1.0,
+            growth_pct_per_month: 0.0,
+            history: None,
+            past_spikes: vec![],
         },
         faults: vec![
             Fault {
@@ -160,6 +165,7 @@ fn estate(hosts: usize) -> Scenario {
             command: "status".into(),
         }],
         variants: vec![],
+        capacity: None,
     }
 }
 

@@ -155,6 +155,14 @@ impl Input {
         }
     }
 
+    fn set_host_types(&mut self, types: Vec<String>) {
+        if let Input::Terminal(editor, _) = self
+            && let Some(h) = editor.helper_mut()
+        {
+            *h.host_types.borrow_mut() = types;
+        }
+    }
+
     fn save_history(&mut self) {
         if let Input::Terminal(editor, Some(path)) = self {
             let _ = editor.save_history(path);
@@ -198,6 +206,7 @@ pub fn play(
     while !sim.is_over() {
         input.set_names(sim.names());
         input.set_alert_names(sim.alert_names());
+        input.set_host_types(sim.host_types());
         let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
         let text = match input.read(&prompt, true) {
             Line::Text(t) => t,
@@ -326,6 +335,7 @@ pub struct Completion {
     names: Rc<RefCell<Vec<String>>>,
     /// Names of the alert rules in force, for `alert del`.
     alerts: Rc<RefCell<Vec<String>>>,
+    host_types: Rc<RefCell<Vec<String>>>,
 }
 
 impl Completer for Completion {
@@ -357,6 +367,8 @@ impl Completer for Completion {
                 ),
                 Some(Arg::Host | Arg::Service | Arg::Target) => self.names.borrow().clone(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
+                Some(Arg::HostType) => self.host_types.borrow().clone(),
+                Some(Arg::Keyword(word)) => vec![(*word).to_owned()],
                 _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),
                 _ => Vec::new(),
             }

@@ -71,7 +71,7 @@ fn instance(world: &World, h: Entity, name: &str) -> Result<Instance, SimError> 
 
 /// Whether taking `removed` serving instances of a service out leaves the rest unable to carry
 /// the load, or leaves none at all. Returns the harm in words.
-fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) -> Option<String> {
+pub(crate) fn capacity_harm(world: &World, service: Entity, removed: &[Entity]) -> Option<String> {
     let st = world.get::<ServiceState>(service)?;
     let spec = world.get::<ServiceSpec>(service)?;
     let removed: Vec<Entity> = removed
@@ -283,6 +283,13 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
             count,
             zone,
         } => scale(world, service, *count, zone.as_deref()),
+        Action::Order {
+            host_type,
+            count,
+            service,
+        } => crate::capacity::order(world, host_type, *count, service),
+        Action::Reserve { host_type, count } => crate::capacity::reserve(world, host_type, *count),
+        Action::Decommission { host } => crate::capacity::decommission(world, host),
         Action::Drain { host } | Action::Undrain { host } => {
             let drain = matches!(action, Action::Drain { .. });
             let h = host_of(world, host)?;
@@ -525,62 +532,9 @@ fn scale(
             .get::<HostState>(members[0])
             .map_or(100.0, |h| h.disk_gb);
         let due = Dur(at.ms() + scaling.provision_time.ms());
-        let balanced = world
-            .get::<ServiceState>(s)
-            .expect("service")
-            .balanced_by
-            .is_some();
         let mut added = Vec::new();
         for _ in have..count {
-            let name = next_name(world, service);
-            let order = world.resource::<Names>().hosts.len();
-            let e = world
-                .spawn((
-                    HostSpec {
-                        name: name.clone(),
-                        order,
-                        ..template.clone()
-                    },
-                    HostState {
-                        power: Power::Booting { until: due },
-                        disk_gb,
-                        disk_used_gb: disk_gb * 0.1,
-                        rogues: Vec::new(),
-                    },
-                    Load::default(),
-                    Instance {
-                        service: s,
-                        proc: Proc::Stopped,
-                        memory_mb: spec.memory_mb,
-                        version: world.get::<ServiceState>(s).expect("service").current,
-                        drained: false,
-                        in_pool: !balanced,
-                        failed_checks: 0,
-                        passed_checks: 0,
-                        restarts: 0,
-                    },
-                ))
-                .id();
-            let tick = world.resource::<Clock>().tick;
-            world
-                .resource_mut::<Metrics>()
-                .hosts
-                .push(MetricSet::new(tick));
-            let mut names = world.resource_mut::<Names>();
-            names.hosts.push(e);
-            names.by_name.insert(name.clone(), Target::Host(e));
-            world
-                .get_mut::<ServiceState>(s)
-                .expect("service")
-                .members
-                .push(e);
-            world.resource_mut::<Ops>().schedule(
-                due,
-                Op::HostReady {
-                    host: e,
-                    fresh: true,
-                },
-            );
+            let (_, name) = spawn_member(world, s, &template, disk_gb, due);
             added.push(name);
         }
         t.extend(added.iter().cloned());
@@ -629,8 +583,75 @@ fn scale(
     })
 }
 
+/// Adds a host cloned from `template` to service `s`, powered on and booting until `due`, when
+/// its instance starts; it joins the load balancer's pool once it passes health checks.
+pub(crate) fn spawn_member(
+    world: &mut World,
+    s: Entity,
+    template: &HostSpec,
+    disk_gb: f64,
+    due: Dur,
+) -> (Entity, String) {
+    let service = service_name(world, s);
+    let (memory_mb, version, balanced) = {
+        let spec = world.get::<ServiceSpec>(s).expect("service");
+        let st = world.get::<ServiceState>(s).expect("service");
+        (spec.memory_mb, st.current, st.balanced_by.is_some())
+    };
+    let name = next_name(world, &service);
+    let order = world.resource::<Names>().hosts.len();
+    let e = world
+        .spawn((
+            HostSpec {
+                name: name.clone(),
+                order,
+                ..template.clone()
+            },
+            HostState {
+                power: Power::Booting { until: due },
+                disk_gb,
+                disk_used_gb: disk_gb * 0.1,
+                rogues: Vec::new(),
+            },
+            Load::default(),
+            Instance {
+                service: s,
+                proc: Proc::Stopped,
+                memory_mb,
+                version,
+                drained: false,
+                in_pool: !balanced,
+                failed_checks: 0,
+                passed_checks: 0,
+                restarts: 0,
+            },
+        ))
+        .id();
+    let tick = world.resource::<Clock>().tick;
+    world
+        .resource_mut::<Metrics>()
+        .hosts
+        .push(MetricSet::new(tick));
+    let mut names = world.resource_mut::<Names>();
+    names.hosts.push(e);
+    names.by_name.insert(name.clone(), Target::Host(e));
+    world
+        .get_mut::<ServiceState>(s)
+        .expect("service")
+        .members
+        .push(e);
+    world.resource_mut::<Ops>().schedule(
+        due,
+        Op::HostReady {
+            host: e,
+            fresh: true,
+        },
+    );
+    (e, name)
+}
+
 impl HostSpec {
-    fn zone_label(&self, world: &World) -> String {
+    pub(crate) fn zone_label(&self, world: &World) -> String {
         world.resource::<crate::network::Network>().zones[self.zone].clone()
     }
 }

@@ -27,6 +27,7 @@ pub enum Query {
         from: String,
         to: String,
     },
+    Capacity,
 }
 
 /// What to change.
@@ -64,6 +65,18 @@ pub enum Action {
     Failover {
         service: String,
     },
+    Order {
+        host_type: String,
+        count: u32,
+        service: String,
+    },
+    Reserve {
+        host_type: String,
+        count: u32,
+    },
+    Decommission {
+        host: String,
+    },
 }
 
 /// One parsed command line.
@@ -93,6 +106,9 @@ pub enum Arg {
     Text,
     /// `alert`'s subcommand and rule.
     Alert,
+    HostType,
+    /// A fixed word, e.g. the `for` of `order`.
+    Keyword(&'static str),
 }
 
 /// One command of the table.
@@ -256,6 +272,34 @@ pub const COMMANDS: &[CommandSpec] = &[
         usage: "alert add \"<rule>\" on <target> | list | del <name>",
         summary: "write, list or delete alert rules",
         detail: "alert add \"<metric> > <threshold> for <duration>\" on <host|service> [as NAME] adds a rule (`<` works too); the metric is one of cpu, memory, disk, rps, errors, p99, connections, or burn(<window>) for the SLO error-budget burn rate over a window (1 means the budget lasts exactly the SLO window; 14.4 over 1h spends 2% of a 30-day budget in that hour). Examples: alert add \"p99 > 300ms for 5m\" on lb; alert add \"burn(1h) > 14.4 for 2m\" on lb as FastBurn. The rule is evaluated like the scenario's own, pages when the condition has held for the duration, and is refused if it could never fire. Writing a rule takes about a minute. alert list (or `alerts`) shows every rule; alert del NAME removes one, the scenario's included.",
+    },
+    CommandSpec {
+        name: "capacity",
+        args: &[],
+        usage: "capacity",
+        summary: "planned services' capacity, orders, reservations, spend",
+        detail: "For each planned service: hosts serving and on order, capacity in req/s at full utilisation, demand and utilisation now, and the busiest it has been. Then the host types that can be ordered (lead time, price, hourly cost, reserved rate), orders in flight with their arrival, reservations in force, and money spent so far against the budget.",
+    },
+    CommandSpec {
+        name: "order",
+        args: &[Arg::HostType, Arg::Count, Arg::Keyword("for"), Arg::Service],
+        usage: "order <host-type> <count> for <service>",
+        summary: "buy or launch hosts that join a service when they arrive",
+        detail: "On-prem hardware is paid for when ordered and arrives after its lead time (weeks), then boots and joins the service. A cloud type launches within its lead time and is billed by the hour on demand, unless a reservation of that type covers it.",
+    },
+    CommandSpec {
+        name: "reserve",
+        args: &[Arg::HostType, Arg::Count],
+        usage: "reserve <host-type> <count>",
+        summary: "commit to reserved cloud capacity at a discount",
+        detail: "Pays the type's reserved hourly rate for <count> hosts for its whole term, whether or not that many run. Running hosts of the type are billed against reservations first, the rest on demand.",
+    },
+    CommandSpec {
+        name: "decommission",
+        args: &[Arg::Host],
+        usage: "decommission <host>",
+        summary: "retire a host: out of its service, no longer billed",
+        detail: "The host leaves its service at once and stops costing money to run; hardware already bought stays paid for. Refused for a database primary or a service's last instance.",
     },
 ];
 
@@ -432,6 +476,22 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         }
         "hint" => Command::Hint,
         "resolve" => Command::Resolve,
+        "capacity" => Command::Look(Query::Capacity),
+        "order" => {
+            if !positional[2].eq_ignore_ascii_case("for") {
+                return Err(usage(spec));
+            }
+            Command::Act(Action::Order {
+                host_type: a(0),
+                count: host_count(&positional[1])?,
+                service: a(3),
+            })
+        }
+        "reserve" => Command::Act(Action::Reserve {
+            host_type: a(0),
+            count: host_count(&positional[1])?,
+        }),
+        "decommission" => Command::Act(Action::Decommission { host: a(0) }),
         _ => return Err(usage(spec)),
     })
 }
@@ -443,6 +503,14 @@ pub(crate) fn metric_names() -> String {
         .map(|m| m.label())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A number of hosts to order or reserve: 1 to 1000.
+fn host_count(text: &str) -> Result<u32, ParseError> {
+    text.parse::<u32>()
+        .ok()
+        .filter(|n| (1..=1_000).contains(n))
+        .ok_or_else(|| err(format!("`{text}` is not a number of hosts from 1 to 1000")))
 }
 
 fn usage(spec: &CommandSpec) -> ParseError {

@@ -3,10 +3,12 @@
 //! `RunRecord`. Only this crate knows bevy_ecs; its public API speaks in plain types.
 
 mod actions;
+mod capacity;
 mod command;
 mod components;
 mod demand;
 mod effects;
+mod history;
 mod math;
 mod metrics;
 mod monitoring;
@@ -24,6 +26,9 @@ mod views;
 use std::fmt;
 
 pub use actions::Applied;
+pub use capacity::{
+    CapacityRecord, CapacityRow, CapacityView, HostTypeRow, PeakRecord, instance_capacity, money,
+};
 pub use command::{
     Action, Arg, COMMANDS, Command, CommandSpec, ParseError, Query, parse, spec, words,
 };

@@ -25,6 +25,9 @@ pub struct RunRecord {
     pub totals: Totals,
     /// Every time an alert rule fired, the scenario's or the candidate's, in order.
     pub alerts: Vec<AlertFiring>,
+    /// Capacity-planning measures, in scenarios with a capacity plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<crate::capacity::CapacityRecord>,
 }
 
 /// A command as entered, with what it touched and what the engine judged of it.

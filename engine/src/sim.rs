@@ -40,12 +40,14 @@ pub fn schedule() -> Schedule {
             fire_faults,
             write_scripted_logs,
             complete_operations,
+            crate::capacity::deliver_orders,
             run_processes,
             creep_latency,
             route_traffic,
             track_replication,
             check_health,
             account_slo,
+            account_capacity,
             record_metrics,
             evaluate_alerts,
             advance_clock,
@@ -76,6 +78,7 @@ impl Sim {
     /// Builds the estate, settles the steady state and runs the first tick, so every view has data.
     pub fn new(scenario: &Scenario, seed: u64) -> Sim {
         let mut world = build(scenario, seed);
+        crate::history::backfill(&mut world);
         // Callers see their callees one tick late; before t = 0 the estate has been running for
         // ever, so route traffic once per tier of the call graph to reach the steady state.
         for _ in 0..scenario.topology.services.len() {
@@ -164,7 +167,7 @@ impl Sim {
                         vec![target.clone()]
                     }
                     Query::Ping { from, to } => self.ping_targets(&view, from, to),
-                    Query::Status | Query::Top | Query::Alerts => Vec::new(),
+                    Query::Status | Query::Top | Query::Alerts | Query::Capacity => Vec::new(),
                 };
                 (
                     Response::View(Box::new(view)),
@@ -283,6 +286,15 @@ impl Sim {
             .collect()
     }
 
+    /// Ids of the host types `order` and `reserve` take, for completion.
+    pub fn host_types(&self) -> Vec<String> {
+        self.scenario()
+            .capacity
+            .iter()
+            .flat_map(|p| p.host_types.iter().map(|t| t.id.clone()))
+            .collect()
+    }
+
     /// Everything the run produced so far.
     pub fn record(&self) -> RunRecord {
         let ledger = self.world.resource::<Ledger>();
@@ -304,6 +316,7 @@ impl Sim {
                 .resource::<crate::resources::Alerts>()
                 .firings
                 .clone(),
+            capacity: crate::capacity::record(&self.world),
         }
     }
 }

@@ -102,6 +102,10 @@ fn score_kpi(input: &Input, goal: &KpiTarget) -> KpiScore {
         Kpi::Communication => communication::measure,
         Kpi::AlertDetection => alert_detection::measure,
         Kpi::AlertNoise => alert_noise::measure,
+        Kpi::PeakHeadroom => crate::headroom::measure,
+        Kpi::SaturationMinutes => crate::saturation::measure,
+        Kpi::IdleWaste => crate::waste::measure,
+        Kpi::Spend => crate::spend::measure,
     };
     let Measured { value, evidence } = measure(input, goal);
     // Score the rounded value so the card is consistent with itself as printed.
@@ -114,7 +118,12 @@ fn score_kpi(input: &Input, goal: &KpiTarget) -> KpiScore {
         unit: goal.kpi.unit().into(),
         target: goal.target,
         zero: goal.zero,
-        score: round1(linear_score(value, goal.target, goal.zero)),
+        score: round1(if goal.kpi.higher_is_better() {
+            // Mirror the scale: more is better, so score the distance below target.
+            linear_score(-value, -goal.target, -goal.zero)
+        } else {
+            linear_score(value, goal.target, goal.zero)
+        }),
         evidence,
     }
 }

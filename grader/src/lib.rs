@@ -13,10 +13,14 @@ mod compare;
 mod data_loss;
 mod detection;
 mod grade;
+mod headroom;
 mod latency;
 mod recovery;
+mod saturation;
 mod scorecard;
+mod spend;
 mod text;
+mod waste;
 
 #[cfg(test)]
 mod alert_tests;

@@ -44,6 +44,10 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             noise: 0.0,
             write_fraction: 0.0,
             spikes: vec![],
+            weekend_factor: 1.0,
+            growth_pct_per_month: 0.0,
+            history: None,
+            past_spikes: vec![],
         },
         faults: vec![],
         slo: Slo {
@@ -70,6 +74,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
         ],
         reference: vec![],
         variants: vec![],
+        capacity: None,
     }
 }
 
@@ -90,6 +95,7 @@ pub(crate) fn run(commands: Vec<CommandRecord>) -> RunRecord {
         minutes: vec![],
         totals: Totals::default(),
         alerts: vec![],
+        capacity: None,
     }
 }
 

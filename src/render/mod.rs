@@ -7,6 +7,7 @@
 //! non-ASCII text the engine or scenario supplies.
 
 mod alerts;
+mod capacity;
 mod format;
 mod host;
 mod hosts;
@@ -39,6 +40,7 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Metrics(m) => metrics::metrics(m, start, style),
         engine::View::Logs(events) => logs::logs(events, start, style),
         engine::View::Ping(p) => ping::ping(p, style),
+        engine::View::Capacity(c) => capacity::capacity(c, start, style),
     }
 }
 

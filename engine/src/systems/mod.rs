@@ -1,10 +1,11 @@
 //! The tick's systems, in the order the schedule runs them.
 
 mod alerts;
+mod capacity;
 mod clock;
 mod faults;
 mod health;
-mod metrics;
+pub(crate) mod metrics;
 mod monitoring;
 mod ops;
 pub(crate) mod processes;
@@ -13,6 +14,7 @@ mod slo;
 mod traffic;
 
 pub use alerts::evaluate_alerts;
+pub use capacity::account_capacity;
 pub use clock::advance_clock;
 pub use faults::{fire_faults, write_scripted_logs};
 pub use health::{RISE, check_health};

@@ -13,7 +13,7 @@ use crate::components::{
 use crate::demand;
 use crate::network::{Network, loss_effect};
 use crate::queueing::mmc;
-use crate::resources::{Clock, Ledger, Names, ScenarioRes, SimRng};
+use crate::resources::{Backfill, Clock, Ledger, Names, ScenarioRes, SimRng};
 use crate::systems::processes::OS_RESERVED_MB;
 
 /// How long a caller waits for a connection to a host it cannot reach before giving up: the
@@ -221,11 +221,21 @@ pub fn route_traffic(
     mut hosts: HostQuery,
     mut services: ServiceQuery,
     mut marked: Local<Vec<bool>>,
+    backfill: Option<Res<Backfill>>,
 ) {
     let traffic = &scenario.0.traffic;
-    let mut rate = demand::rate(traffic, clock.start_minute, clock.now);
+    let past = backfill.and_then(|b| b.ago);
+    let mut rate = match past {
+        Some(ago) => demand::rate_before(traffic, clock.start_minute, ago),
+        None => demand::rate(traffic, clock.start_minute, clock.now),
+    };
     if traffic.noise > 0.0 {
-        rate *= (1.0 + traffic.noise * rng.noise()).max(0.0);
+        let n = if past.is_some() {
+            rng.history_noise()
+        } else {
+            rng.noise()
+        };
+        rate *= (1.0 + traffic.noise * n).max(0.0);
     }
     let mut inbound = vec![0.0; names.services.len()];
     let Some(entry) = names.entry else { return };
