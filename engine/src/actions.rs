@@ -30,7 +30,7 @@ pub struct Applied {
     pub targets: Vec<String>,
 }
 
-fn host_of(world: &World, name: &str) -> Result<Entity, SimError> {
+pub(crate) fn host_of(world: &World, name: &str) -> Result<Entity, SimError> {
     match resolve(world, name)? {
         Target::Host(h) => Ok(h),
         Target::Service(_) => Err(SimError::new(format!(
@@ -42,7 +42,7 @@ fn host_of(world: &World, name: &str) -> Result<Entity, SimError> {
     }
 }
 
-fn service_of(world: &World, name: &str) -> Result<Entity, SimError> {
+pub(crate) fn service_of(world: &World, name: &str) -> Result<Entity, SimError> {
     match resolve(world, name)? {
         Target::Service(s) => Ok(s),
         Target::Host(h) => {

@@ -7,11 +7,11 @@
 //! category rather than a second account.
 
 use bevy_ecs::prelude::{Entity, Resource, World};
-use scenarios::{CapacityPlan, Dur, HostType, Placed, Scenario, SiteKind};
+use scenarios::{CapacityPlan, Dur, HostType, Placed, Scenario};
 use serde::Serialize;
 
 use crate::SimError;
-use crate::actions::{Applied, capacity_harm, spawn_member};
+use crate::actions::{Applied, capacity_harm, host_of, service_of, spawn_member};
 use crate::components::{HostSpec, HostState, Instance, Power, ServiceSpec, ServiceState};
 use crate::effects::{now, service_name};
 use crate::record::Severity;
@@ -129,13 +129,7 @@ pub fn setup(world: &mut World, scenario: &Scenario) {
     let Some(plan) = scenario.capacity.clone() else {
         return;
     };
-    let cloud_zones: Vec<&str> = scenario
-        .topology
-        .sites
-        .iter()
-        .filter(|s| s.kind == SiteKind::CloudRegion)
-        .flat_map(|s| s.zones.iter().map(String::as_str))
-        .collect();
+    let cloud_zones = scenario.cloud_zones();
     let cloud_types = plan
         .host_types
         .iter()
@@ -235,18 +229,7 @@ pub fn order(
     count: u32,
     service: &str,
 ) -> Result<Applied, SimError> {
-    let s = match world.resource::<Names>().by_name.get(service) {
-        Some(Target::Service(e)) => *e,
-        _ => {
-            return Err(SimError {
-                message: format!("unknown service `{service}`"),
-                suggestion: scenarios::suggest(
-                    service,
-                    world.resource::<Names>().by_name.keys().map(String::as_str),
-                ),
-            });
-        }
-    };
+    let s = service_of(world, service)?;
     let at = now(world);
     let limit = world.resource::<crate::resources::Clock>().limit;
     let state = plan_mut(world)?;
@@ -334,18 +317,7 @@ pub fn reserve(world: &mut World, type_id: &str, count: u32) -> Result<Applied, 
 
 /// `decommission HOST`: takes a host out of service for good; it stops costing money to run.
 pub fn decommission(world: &mut World, host: &str) -> Result<Applied, SimError> {
-    let h = match world.resource::<Names>().by_name.get(host) {
-        Some(Target::Host(e)) => *e,
-        _ => {
-            return Err(SimError {
-                message: format!("unknown host `{host}`"),
-                suggestion: scenarios::suggest(
-                    host,
-                    world.resource::<Names>().by_name.keys().map(String::as_str),
-                ),
-            });
-        }
-    };
+    let h = host_of(world, host)?;
     let power = world.get::<HostState>(h).map(|s| s.power);
     if power == Some(Power::Decommissioned) {
         return Err(SimError::new(format!("{host} is already decommissioned")));
@@ -493,7 +465,7 @@ pub fn money(v: f64) -> String {
         let digits = whole.unsigned_abs().to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);

@@ -625,4 +625,44 @@ mod tests {
                 .contains("unterminated")
         );
     }
+
+    #[test]
+    fn parse_reads_capacity_commands() {
+        assert_eq!(parse("capacity"), Ok(Command::Look(Query::Capacity)));
+        assert_eq!(
+            parse("order r6625 12 for app"),
+            Ok(Command::Act(Action::Order {
+                host_type: "r6625".into(),
+                count: 12,
+                service: "app".into()
+            }))
+        );
+        assert_eq!(
+            parse("reserve c7.4xl 11"),
+            Ok(Command::Act(Action::Reserve {
+                host_type: "c7.4xl".into(),
+                count: 11
+            }))
+        );
+        assert_eq!(
+            parse("decommission app-3"),
+            Ok(Command::Act(Action::Decommission {
+                host: "app-3".into()
+            }))
+        );
+        assert_eq!(
+            parse("order r6625 12 to app").unwrap_err().message,
+            "usage: order <host-type> <count> for <service>"
+        );
+        assert!(
+            parse("order r6625 0 for app")
+                .unwrap_err()
+                .message
+                .contains("from 1 to 1000")
+        );
+        assert_eq!(
+            parse("wait 2w"),
+            Ok(Command::Wait(Dur::from_mins(14 * 1_440)))
+        );
+    }
 }

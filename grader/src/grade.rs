@@ -26,6 +26,16 @@ impl Input<'_> {
     }
 }
 
+/// The run's capacity record, or the measurement to report when the run kept none.
+pub(crate) fn capacity_record<'a>(
+    input: &Input<'a>,
+) -> Result<&'a engine::CapacityRecord, Measured> {
+    input.run.capacity.as_ref().ok_or_else(|| Measured {
+        value: 0.0,
+        evidence: vec![Evidence::new(None, "the run kept no capacity record")],
+    })
+}
+
 /// A KPI's value in its unit, with the lines that explain it.
 pub(crate) struct Measured {
     pub value: f64,

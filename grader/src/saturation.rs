@@ -3,16 +3,14 @@
 
 use scenarios::KpiTarget;
 
-use crate::grade::{Input, Measured};
+use crate::grade::{Input, Measured, capacity_record};
 use crate::scorecard::Evidence;
 use crate::text::{mins_between, minutes};
 
 pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
-    let Some(cap) = &input.run.capacity else {
-        return Measured {
-            value: 0.0,
-            evidence: vec![Evidence::new(None, "the run kept no capacity record")],
-        };
+    let cap = match capacity_record(input) {
+        Ok(cap) => cap,
+        Err(none) => return none,
     };
     let mut evidence = Vec::new();
     if cap.saturated_spans.is_empty() {

@@ -70,6 +70,18 @@ pub enum Choice {
     Map(std::collections::BTreeMap<String, Choice>),
 }
 
+impl Scenario {
+    /// Zones of the cloud regions: hosts there are rented by the hour.
+    pub fn cloud_zones(&self) -> Vec<&str> {
+        self.topology
+            .sites
+            .iter()
+            .filter(|site| site.kind == SiteKind::CloudRegion)
+            .flat_map(|site| site.zones.iter().map(String::as_str))
+            .collect()
+    }
+}
+
 fn default_start() -> String {
     "00:00".into()
 }

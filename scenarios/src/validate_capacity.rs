@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::Check;
+use crate::Placed;
 use crate::diagnostic::Diagnostic;
-use crate::{Placed, SiteKind};
 
 /// Longest synthesised history: a little over a year, as hourly points.
 const MAX_HISTORY_DAYS: u64 = 400;
@@ -33,13 +33,7 @@ pub(super) fn capacity(c: &mut Check) {
     if plan.host_types.is_empty() {
         c.error("capacity.host_types", "the plan declares no host type");
     }
-    let cloud_zones: BTreeSet<&str> = s
-        .topology
-        .sites
-        .iter()
-        .filter(|site| site.kind == SiteKind::CloudRegion)
-        .flat_map(|site| site.zones.iter().map(String::as_str))
-        .collect();
+    let cloud_zones = s.cloud_zones();
     let mut types: BTreeSet<&str> = BTreeSet::new();
     for (i, t) in plan.host_types.iter().enumerate() {
         let p = format!("capacity.host_types[{i}]");
@@ -84,7 +78,7 @@ pub(super) fn capacity(c: &mut Check) {
             100_000.0,
             "hourly_cost",
         );
-        let cloud = cloud_zones.contains(t.zone.as_str());
+        let cloud = cloud_zones.contains(&t.zone.as_str());
         match (cloud, t.reserved_hourly, t.reserve_term) {
             (false, Some(_), _) | (false, _, Some(_)) => c.error(
                 format!("{p}.reserved_hourly"),
@@ -151,7 +145,7 @@ pub(super) fn capacity(c: &mut Check) {
     }
     for (i, placed) in plan.placed.iter().enumerate() {
         let p = format!("capacity.placed[{i}]");
-        let (host_type, count, at) = match placed {
+        let (host_type, count, at, field) = match placed {
             Placed::Order {
                 host_type,
                 count,
@@ -159,7 +153,7 @@ pub(super) fn capacity(c: &mut Check) {
                 arrives,
             } => {
                 c.service(format!("{p}.service"), service);
-                (host_type, count, arrives)
+                (host_type, count, arrives, "arrives")
             }
             Placed::Reservation {
                 host_type,
@@ -176,7 +170,7 @@ pub(super) fn capacity(c: &mut Check) {
                         format!("host type `{host_type}` cannot be reserved"),
                     );
                 }
-                (host_type, count, until)
+                (host_type, count, until, "until")
             }
         };
         Check::reference(
@@ -194,7 +188,7 @@ pub(super) fn capacity(c: &mut Check) {
         }
         if at.ms() == 0 {
             c.error(
-                format!("{p}"),
+                format!("{p}.{field}"),
                 "a placed order or reservation needs a time after the start",
             );
         }
@@ -217,18 +211,16 @@ fn demand(c: &mut Check) {
         100.0,
         "growth_pct_per_month",
     );
-    if let Some(h) = t.history {
-        if h.ms() == 0 || h.ms() > MAX_HISTORY_DAYS * 86_400_000 {
-            c.out.push(
-                Diagnostic::at(
-                    "traffic.history",
-                    format!("history {h} must be above zero and at most {MAX_HISTORY_DAYS}d"),
-                )
-                .with_help(
-                    "e.g. history: \"90d\" for a quarter of hourly metrics before the start",
-                ),
-            );
-        }
+    if let Some(h) = t.history
+        && (h.ms() == 0 || h.ms() > MAX_HISTORY_DAYS * 86_400_000)
+    {
+        c.out.push(
+            Diagnostic::at(
+                "traffic.history",
+                format!("history {h} must be above zero and at most {MAX_HISTORY_DAYS}d"),
+            )
+            .with_help("e.g. history: \"90d\" for a quarter of hourly metrics before the start"),
+        );
     }
     for (i, spike) in t.past_spikes.iter().enumerate() {
         let p = format!("traffic.past_spikes[{i}]");

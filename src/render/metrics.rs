@@ -28,26 +28,30 @@ pub(crate) fn metrics(v: &MetricsView, start: &str, style: Style) -> String {
     }
     let mut out = style.paint(Tone::Bold, &header);
     out.push('\n');
-    let (Some(first), Some(last)) = (v.points.first(), v.points.last()) else {
-        out.push_str("no data yet\n");
-        return out;
-    };
     let values: Vec<f32> = v
         .past
         .iter()
         .copied()
         .chain(v.points.iter().map(|&(_, value)| value))
         .collect();
-    let from = if v.past.is_empty() {
-        clock(start, first.0)
-    } else {
-        let ago = v.past_bucket.ms().saturating_mul(v.past.len() as u64);
-        clock_label_signed(start, -i64::try_from(ago).unwrap_or(i64::MAX))
+    let Some(&latest) = values.last() else {
+        out.push_str("no data yet\n");
+        return out;
     };
+    let from = match v.points.first() {
+        _ if !v.past.is_empty() => {
+            let ago = v.past_bucket.ms().saturating_mul(v.past.len() as u64);
+            clock_label_signed(start, -i64::try_from(ago).unwrap_or(i64::MAX))
+        }
+        Some(first) => clock(start, first.0),
+        None => clock(start, Dur::ZERO),
+    };
+    // The history before the start ends at the start when no bucket of the run has closed yet.
+    let to = v.points.last().map_or(Dur::ZERO, |last| last.0);
     out.push_str(&format!(
         "{from} {} {}\n",
         super::sparkline(&values, SPARK_WIDTH),
-        clock(start, last.0)
+        clock(start, to)
     ));
     let finite = values
         .iter()
@@ -64,7 +68,7 @@ pub(crate) fn metrics(v: &MetricsView, start: &str, style: Style) -> String {
         "min {}  max {}  last {}{suffix}\n",
         fixed(low, 1),
         fixed(high, 1),
-        fixed(f64::from(last.1), 1)
+        fixed(f64::from(latest), 1)
     ));
     out
 }
