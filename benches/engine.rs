@@ -15,6 +15,7 @@ use engine::Sim;
 use scenarios::*;
 
 const SHIPPED: &str = include_str!("../content/outage/db-disk-full.ron");
+const YEAR: &str = include_str!("../content/capacity/year-ahead-plan.ron");
 
 /// An estate of `hosts` hosts in four zones: load balancers, an app tier and a cache tier, with a
 /// host crash, a CPU hog and a link fault along the way.
@@ -191,6 +192,16 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let mut sim = Sim::new(&shipped, 1);
             sim.advance(black_box(Dur::from_mins(60)));
+            sim
+        })
+    });
+    // A capacity horizon: a whole year at 1 h ticks, with 90 days of synthesised history.
+    let (year, _) =
+        scenarios::load_variant("year-ahead-plan.ron", YEAR, 1).expect("shipped scenario loads");
+    c.bench_function("year-ahead-plan: a year at 1 h ticks", |b| {
+        b.iter(|| {
+            let mut sim = Sim::new(&year, 1);
+            sim.advance(black_box(Dur::from_mins(365 * 1_440)));
             sim
         })
     });
