@@ -318,14 +318,26 @@ fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {
     format!(
         "gameday: {}\n{} | {} | {} | {hints} | seed {seed}\nTime limit: {} of simulated time. Journal: {}\n\n{}\n\n\
          Type `help` for commands. The clock moves only when you act: looking costs about 20 s,\n\
-         acting 30 s, a status note 1 min; `wait 5m` lets time pass. `resolve` when you are done.\n\n",
+         acting 30 s, a status note 1 min; `wait 5m` lets time pass. `resolve` when you are done.\n{}\n",
         s.title,
         s.id,
         s.kind.label(),
         s.level.label(),
         s.time_limit,
         journal.display(),
-        s.briefing.trim()
+        s.briefing.trim(),
+        coarse_clock(s.tick)
+    )
+}
+
+/// A note for scenarios whose clock moves in steps longer than a minute (capacity horizons).
+fn coarse_clock(tick: scenarios::Dur) -> String {
+    if tick.ms() <= 60_000 {
+        return String::new();
+    }
+    format!(
+        "This scenario's clock moves in steps of {tick}: every command takes at least one step, and\n\
+         `wait 2w` or `wait 30d` moves weeks ahead.\n"
     )
 }
 

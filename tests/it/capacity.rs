@@ -80,22 +80,28 @@ fn black_friday_session_orders_early_and_scores_near_the_reference() {
     assert_snap!("black_friday_session", stdout);
 }
 
-/// The grader reads peak headroom as 100 x (1 - the busiest utilisation): 4 hosts of 3,200
-/// req/s carrying a 2,400 req/s peak keep 25% spare, which meets a 20% target.
+/// The grader reads peak headroom as 100 x (1 - the busiest utilisation): with the fourth host
+/// ordered, 4 x 800 = 3,200 req/s carry the 2,400 req/s peak: 25% spare, which meets a 20% target.
+/// Spend: three hosts for 48 hourly ticks and the fourth for 46 (from its delivery at the 10:00
+/// tick) at $0.50 = $72 + $23 = $95 of $960, 9.9%.
 #[test]
-fn peak_headroom_kpi_reads_the_busiest_hour() {
+fn peak_headroom_and_spend_kpis_read_the_run() {
     let text = std::fs::read_to_string(
         Path::new(ROOT).join("tests/fixtures/scenarios/ok/capacity-small.ron"),
     )
     .expect("fixture");
     let s = scenarios::load_str("capacity-small.ron", &text).unwrap_or_else(|e| panic!("{e}"));
-    let mut sim = engine::Sim::new(&s, 1);
-    sim.finish();
-    let record = sim.record();
+    let record = engine::run_reference(&s, 1)
+        .expect("reference runs")
+        .record();
     let card = grader::grade(&s, &record, &Default::default());
     let headroom = card.kpi(scenarios::Kpi::PeakHeadroom).expect("scored");
     assert_eq!((headroom.value, headroom.score), (25.0, 100.0));
     let spend = card.kpi(scenarios::Kpi::Spend).expect("scored");
-    // 4 hosts x $0.50 x 48 h = $96 of a $960 budget: 10%.
-    assert_eq!(spend.value, 10.0);
+    assert_eq!(spend.value, 9.9);
+    // Doing nothing runs the three hosts flat out at the peak: no headroom, a score of 0.
+    let nothing = engine::run_nothing(&s, 1).record();
+    let card = grader::grade(&s, &nothing, &Default::default());
+    let headroom = card.kpi(scenarios::Kpi::PeakHeadroom).expect("scored");
+    assert_eq!((headroom.value, headroom.score), (0.0, 0.0));
 }
