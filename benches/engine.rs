@@ -15,6 +15,7 @@ use engine::Sim;
 use scenarios::*;
 
 const SHIPPED: &str = include_str!("../content/outage/db-disk-full.ron");
+const YEAR: &str = include_str!("../content/capacity/year-ahead-plan.ron");
 
 /// An estate of `hosts` hosts in four zones: load balancers, an app tier and a cache tier, with a
 /// host crash, a CPU hog and a link fault along the way.
@@ -37,6 +38,7 @@ fn estate(hosts: usize) -> Scenario {
         provisioned: true,
         hypervisor: None,
         dirty_mb_per_s: 0.0,
+        host_type: None,
     };
     let mut all = Vec::new();
     let mut names = |prefix: &str, n: usize| -> Vec<String> {
@@ -135,6 +137,10 @@ fn estate(hosts: usize) -> Scenario {
             noise: 0.02,
             write_fraction: 0.1,
             spikes: vec![],
+            weekend_factor: 1.0,
+            growth_pct_per_month: 0.0,
+            history: None,
+            past_spikes: vec![],
         },
         faults: vec![
             Fault {
@@ -175,6 +181,7 @@ fn estate(hosts: usize) -> Scenario {
         variants: vec![],
         cloud: Default::default(),
         storage: None,
+        capacity: None,
     }
 }
 
@@ -200,6 +207,16 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let mut sim = Sim::new(&shipped, 1);
             sim.advance(black_box(Dur::from_mins(60)));
+            sim
+        })
+    });
+    // A capacity horizon: a whole year at 1 h ticks, with 90 days of synthesised history.
+    let (year, _) =
+        scenarios::load_variant("year-ahead-plan.ron", YEAR, 1).expect("shipped scenario loads");
+    c.bench_function("year-ahead-plan: a year at 1 h ticks", |b| {
+        b.iter(|| {
+            let mut sim = Sim::new(&year, 1);
+            sim.advance(black_box(Dur::from_mins(365 * 1_440)));
             sim
         })
     });

@@ -26,7 +26,7 @@ pub fn overview() -> String {
         (
             "Look",
             &[
-                "status", "top", "alerts", "describe", "metrics", "logs", "ping",
+                "status", "top", "alerts", "describe", "metrics", "logs", "ping", "capacity",
             ][..],
         ),
         (
@@ -41,6 +41,9 @@ pub fn overview() -> String {
                 "rollback",
                 "extend-volume",
                 "failover",
+                "order",
+                "reserve",
+                "decommission",
             ][..],
         ),
         (

@@ -181,6 +181,13 @@ impl Input {
             *h.hypervisors.borrow_mut() = names;
         }
     }
+    fn set_host_types(&mut self, types: Vec<String>) {
+        if let Input::Terminal(editor, _) = self
+            && let Some(h) = editor.helper_mut()
+        {
+            *h.host_types.borrow_mut() = types;
+        }
+    }
 
     fn save_history(&mut self) {
         if let Input::Terminal(editor, Some(path)) = self {
@@ -228,6 +235,7 @@ pub fn play(
         input.set_cloud_names(sim.cloud_names());
         input.set_storage_names(sim.storage_names());
         input.set_hypervisors(sim.hypervisors());
+        input.set_host_types(sim.host_types());
         let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
         let text = match input.read(&prompt, true) {
             Line::Text(t) => t,
@@ -339,14 +347,26 @@ fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {
     format!(
         "gameday: {}\n{} | {} | {} | {hints} | seed {seed}\nTime limit: {} of simulated time. Journal: {}\n\n{}\n\n\
          Type `help` for commands. The clock moves only when you act: looking costs about 20 s,\n\
-         acting 30 s, a status note 1 min; `wait 5m` lets time pass. `resolve` when you are done.\n\n",
+         acting 30 s, a status note 1 min; `wait 5m` lets time pass. `resolve` when you are done.\n{}\n",
         s.title,
         s.id,
         s.kind.label(),
         s.level.label(),
         s.time_limit,
         journal.display(),
-        s.briefing.trim()
+        s.briefing.trim(),
+        coarse_clock(s.tick)
+    )
+}
+
+/// A note for scenarios whose clock moves in steps longer than a minute (capacity horizons).
+fn coarse_clock(tick: scenarios::Dur) -> String {
+    if tick.ms() <= 60_000 {
+        return String::new();
+    }
+    format!(
+        "This scenario's clock moves in steps of {tick}: every command takes at least one step, and\n\
+         `wait 2w` or `wait 30d` moves weeks ahead.\n"
     )
 }
 
@@ -361,6 +381,7 @@ pub struct Completion {
     backups: Rc<RefCell<Vec<String>>>,
     locations: Rc<RefCell<Vec<String>>>,
     hypervisors: Rc<RefCell<Vec<String>>>,
+    host_types: Rc<RefCell<Vec<String>>>,
 }
 
 impl Completer for Completion {
@@ -408,6 +429,7 @@ impl Completer for Completion {
                     .chain(self.names.borrow().iter().cloned())
                     .collect(),
                 Some(Arg::Team) => scenarios::TEAMS.iter().map(|t| (*t).to_owned()).collect(),
+                Some(Arg::HostType) => self.host_types.borrow().clone(),
                 _ if head == "help" => COMMANDS.iter().map(|c| c.name.to_owned()).collect(),
                 _ => Vec::new(),
             }

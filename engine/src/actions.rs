@@ -30,7 +30,7 @@ pub struct Applied {
     pub targets: Vec<String>,
 }
 
-fn host_of(world: &World, name: &str) -> Result<Entity, SimError> {
+pub(crate) fn host_of(world: &World, name: &str) -> Result<Entity, SimError> {
     match resolve(world, name)? {
         Target::Host(h) => Ok(h),
         Target::Service(_) => Err(SimError::new(format!(
@@ -43,7 +43,7 @@ fn host_of(world: &World, name: &str) -> Result<Entity, SimError> {
     }
 }
 
-fn service_of(world: &World, name: &str) -> Result<Entity, SimError> {
+pub(crate) fn service_of(world: &World, name: &str) -> Result<Entity, SimError> {
     match resolve(world, name)? {
         Target::Service(s) => Ok(s),
         Target::Host(h) => {
@@ -294,6 +294,23 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
             count,
             zone,
         } => scale(world, service, *count, zone.as_deref()),
+        Action::Order {
+            host_type,
+            count,
+            service,
+        } => crate::capacity::order(world, host_type, *count, service),
+        Action::Reserve { host_type, count } => crate::capacity::reserve(world, host_type, *count),
+        // A capacity plan books decommissioned hardware in its own ledger; elsewhere it is the
+        // cloud's decommission (stop paying, and harm if DNS still sends clients there).
+        Action::Decommission { host }
+            if world
+                .resource::<crate::resources::ScenarioRes>()
+                .0
+                .capacity
+                .is_some() =>
+        {
+            crate::capacity::decommission(world, host)
+        }
         Action::Drain { host } | Action::Undrain { host } => {
             let drain = matches!(action, Action::Drain { .. });
             let h = host_of(world, host)?;
@@ -751,7 +768,7 @@ pub(crate) fn launch_host(
 }
 
 impl HostSpec {
-    fn zone_label(&self, world: &World) -> String {
+    pub(crate) fn zone_label(&self, world: &World) -> String {
         world.resource::<crate::network::Network>().zones[self.zone].clone()
     }
 }
@@ -786,4 +803,16 @@ fn join(a: Option<String>, b: Option<String>) -> Option<String> {
         (Some(a), Some(b)) => Some(format!("{a}; {b}")),
         (a, b) => a.or(b),
     }
+}
+
+/// Adds a host cloned from `template` to service `s` (hardware delivered by an order), booting
+/// until `due`; the same as [`launch_host`], which sizes its disk from the service's first host.
+pub(crate) fn spawn_member(
+    world: &mut World,
+    s: Entity,
+    template: &HostSpec,
+    _disk_gb: f64,
+    due: Dur,
+) -> (Entity, String) {
+    launch_host(world, s, template.clone(), due)
 }

@@ -67,6 +67,7 @@ pub enum Query {
     HvShow {
         hypervisor: String,
     },
+    Capacity,
 }
 
 /// What to change.
@@ -128,6 +129,15 @@ pub enum Action {
     },
     Promote {
         host: String,
+    },
+    Order {
+        host_type: String,
+        count: u32,
+        service: String,
+    },
+    Reserve {
+        host_type: String,
+        count: u32,
     },
     Decommission {
         host: String,
@@ -262,6 +272,7 @@ pub enum Arg {
     Version,
     Team,
     Hypervisor,
+    HostType,
 }
 
 /// One command of the table.
@@ -617,6 +628,27 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "shut a host or VM down (frees its room on the hypervisor)",
         detail: "The host stops and its service with it; a VM's memory and vCPUs are released on its hypervisor. `reboot <host>` powers it on again.",
     },
+    CommandSpec {
+        name: "capacity",
+        args: &[],
+        usage: "capacity",
+        summary: "planned services' capacity, orders, reservations, spend",
+        detail: "For each planned service: hosts serving and on order, capacity in req/s at full utilisation, demand and utilisation now, and the busiest it has been. Then the host types that can be ordered (lead time, price, hourly cost, reserved rate), orders in flight with their arrival, reservations in force, and money spent so far against the budget.",
+    },
+    CommandSpec {
+        name: "order",
+        args: &[Arg::HostType, Arg::Count, Arg::Word(&["for"]), Arg::Service],
+        usage: "order <host-type> <count> for <service>",
+        summary: "buy or launch hosts that join a service when they arrive",
+        detail: "On-prem hardware is paid for when ordered and arrives after its lead time (weeks), then boots and joins the service. A cloud type launches within its lead time and is billed by the hour on demand, unless a reservation of that type covers it.",
+    },
+    CommandSpec {
+        name: "reserve",
+        args: &[Arg::HostType, Arg::Count],
+        usage: "reserve <host-type> <count>",
+        summary: "commit to reserved cloud capacity at a discount",
+        detail: "Pays the type's reserved hourly rate for <count> hosts for its whole term, whether or not that many run. Running hosts of the type are billed against reservations first, the rest on demand.",
+    },
 ];
 
 /// Why a line is not a command.
@@ -835,6 +867,21 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         }
         "hint" => Command::Hint,
         "resolve" => Command::Resolve,
+        "capacity" => Command::Look(Query::Capacity),
+        "order" => {
+            if !positional[2].eq_ignore_ascii_case("for") {
+                return Err(usage(spec));
+            }
+            Command::Act(Action::Order {
+                host_type: a(0),
+                count: host_count(&positional[1])?,
+                service: a(3),
+            })
+        }
+        "reserve" => Command::Act(Action::Reserve {
+            host_type: a(0),
+            count: host_count(&positional[1])?,
+        }),
         _ => return Err(usage(spec)),
     })
 }
@@ -850,6 +897,13 @@ pub(crate) fn metric_names() -> String {
 
 pub(crate) fn usage(spec: &CommandSpec) -> ParseError {
     err(format!("usage: {}", spec.usage))
+}
+/// A number of hosts to order or reserve: 1 to 1000.
+fn host_count(text: &str) -> Result<u32, ParseError> {
+    text.parse::<u32>()
+        .ok()
+        .filter(|n| (1..=1_000).contains(n))
+        .ok_or_else(|| err(format!("`{text}` is not a number of hosts from 1 to 1000")))
 }
 
 fn split_last(args: &[String]) -> Result<(Vec<String>, Option<Dur>), String> {
@@ -958,6 +1012,46 @@ mod tests {
                 .unwrap_err()
                 .message
                 .contains("unterminated")
+        );
+    }
+
+    #[test]
+    fn parse_reads_capacity_commands() {
+        assert_eq!(parse("capacity"), Ok(Command::Look(Query::Capacity)));
+        assert_eq!(
+            parse("order r6625 12 for app"),
+            Ok(Command::Act(Action::Order {
+                host_type: "r6625".into(),
+                count: 12,
+                service: "app".into()
+            }))
+        );
+        assert_eq!(
+            parse("reserve c7.4xl 11"),
+            Ok(Command::Act(Action::Reserve {
+                host_type: "c7.4xl".into(),
+                count: 11
+            }))
+        );
+        assert_eq!(
+            parse("decommission app-3"),
+            Ok(Command::Act(Action::Decommission {
+                host: "app-3".into()
+            }))
+        );
+        assert_eq!(
+            parse("order r6625 12 to app").unwrap_err().message,
+            "usage: order <host-type> <count> for <service>"
+        );
+        assert!(
+            parse("order r6625 0 for app")
+                .unwrap_err()
+                .message
+                .contains("from 1 to 1000")
+        );
+        assert_eq!(
+            parse("wait 2w"),
+            Ok(Command::Wait(Dur::from_mins(14 * 1_440)))
         );
     }
 }

@@ -3,6 +3,7 @@
 //! `RunRecord`. Only this crate knows bevy_ecs; its public API speaks in plain types.
 
 mod actions;
+mod capacity;
 mod cloud;
 mod cloud_command;
 mod command;
@@ -10,6 +11,7 @@ mod components;
 pub mod cost;
 mod demand;
 mod effects;
+mod history;
 mod math;
 mod metrics;
 mod monitoring;
@@ -35,6 +37,9 @@ mod virt;
 use std::fmt;
 
 pub use actions::Applied;
+pub use capacity::{
+    CapacityRecord, CapacityRow, CapacityView, HostTypeRow, PeakRecord, instance_capacity, money,
+};
 pub use cloud::{CostRow, CostView, DnsRow, GroupRow, VerifyView};
 pub use command::{
     Action, Arg, COMMANDS, Command, CommandSpec, ParseError, Query, parse, spec, words,

@@ -91,20 +91,55 @@ impl Tier {
 pub struct Series {
     tiers: [Tier; 3],
     latest: f64,
+    /// Hourly means from before the start (synthesised history), oldest first, ending at t = 0.
+    past: Vec<f32>,
 }
+
+/// The bucket of synthesised history before the start.
+pub const PAST_BUCKET: Dur = Dur(3_600_000);
 
 impl Series {
     /// `tick` sets the finest resolution: ten seconds, or the tick if coarser.
     pub fn new(tick: Dur) -> Series {
         let fine = tick.ms().max(10_000);
+        // At hourly ticks (capacity horizons of months to a year) the coarsest tier keeps days,
+        // so a year's history fits; otherwise hours, as for an incident's week.
+        let coarse = if fine >= 3_600_000 {
+            86_400_000
+        } else {
+            3_600_000
+        };
         Series {
             tiers: [
                 Tier::new(fine, 720),
                 Tier::new(fine.max(300_000), 2_016),
-                Tier::new(fine.max(3_600_000), 2_400),
+                Tier::new(fine.max(coarse), 2_400),
             ],
             latest: 0.0,
+            past: Vec::new(),
         }
+    }
+
+    /// Sets the history from before the start: hourly means, oldest first, the last ending at t = 0.
+    pub fn set_past(&mut self, hourly: Vec<f32>) {
+        self.past = hourly;
+    }
+
+    /// History from before the start that a window of `span` at `now` reaches back into, in
+    /// buckets of `bucket` (rounded to whole hours, at least one), oldest first, the last ending
+    /// at t = 0. Returns the bucket used and the means.
+    pub fn past_window(&self, now: Dur, span: Dur, bucket: Dur) -> (Dur, Vec<f32>) {
+        let hour = PAST_BUCKET.ms();
+        let group = (bucket.ms() / hour).max(1) as usize;
+        let before = span.ms().saturating_sub(now.ms());
+        let groups = before.div_ceil(hour * group as u64) as usize;
+        let take = (groups * group).min(self.past.len() / group * group);
+        let from = self.past.len() - take;
+        let points = self.past[from..]
+            .chunks(group)
+            .map(|c| c.iter().map(|&v| f64::from(v)).sum::<f64>() as f32 / c.len() as f32)
+            .collect();
+        (Dur(hour * group as u64), points)
     }
 
     /// Records a sample. Only the finest tier sees every sample; each coarser tier is fed the
@@ -163,6 +198,14 @@ impl MetricSet {
     pub fn push_one(&mut self, metric: Metric, at: Dur, value: f64) {
         self.series[metric as usize].push(at, value);
     }
+
+    /// Sets the history before the start of the seven metrics every host and service reports,
+    /// from hourly rows (CPU steal, on VMs only, has none).
+    pub fn set_past(&mut self, rows: &[[f32; 7]]) {
+        for (i, series) in self.series.iter_mut().take(7).enumerate() {
+            series.set_past(rows.iter().map(|r| r[i]).collect());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -184,5 +227,25 @@ mod tests {
         let (bucket, points) = s.window(now, Dur::from_mins(180));
         assert_eq!(bucket, Dur::from_mins(5));
         assert_eq!(points.len(), 36);
+    }
+
+    #[test]
+    fn history_before_the_start_is_grouped_into_the_window_bucket() {
+        let mut s = Series::new(Dur::from_mins(60));
+        s.set_past((0..240).map(|h| h as f32).collect());
+        // Two hours into the run, a 12 h window reaches 10 h back before the start.
+        let (bucket, past) = s.past_window(Dur::from_mins(120), Dur::from_mins(720), PAST_BUCKET);
+        assert_eq!(bucket, PAST_BUCKET);
+        assert_eq!(past, (230..240).map(|h| h as f32).collect::<Vec<_>>());
+        // In daily buckets: the last 24 hours average 227.5, the 24 before 203.5.
+        let day = Dur::from_mins(1_440);
+        let (bucket, past) = s.past_window(Dur::ZERO, Dur::from_mins(2 * 1_440), day);
+        assert_eq!((bucket, past), (day, vec![203.5, 227.5]));
+        // A window wholly inside the run reaches back into none of it.
+        assert!(
+            s.past_window(Dur::from_mins(600), Dur::from_mins(60), day)
+                .1
+                .is_empty()
+        );
     }
 }

@@ -33,6 +33,7 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
             View::Top(rows)
         }
         Query::Alerts => View::Alerts(alerts(world)),
+        Query::Capacity => View::Capacity(crate::capacity::view(world)?),
         Query::Describe { target } => match resolve(world, target)? {
             Target::Host(h) => View::Host(host_view(world, h)),
             Target::Service(s) => View::Service(service_view(world, s)),
@@ -69,13 +70,17 @@ pub fn observe(world: &World, query: &Query) -> Result<View, SimError> {
             let set = metrics
                 .of(owner)
                 .ok_or_else(|| SimError::new(format!("no metrics are kept for `{target}`")))?;
-            let (bucket, points) = set.get(*metric).window(now(world), *last);
+            let series = set.get(*metric);
+            let (bucket, points) = series.window(now(world), *last);
+            let (past_bucket, past) = series.past_window(now(world), *last, bucket);
             View::Metrics(MetricsView {
                 target: target.clone(),
                 metric: *metric,
                 last: *last,
                 bucket,
                 points,
+                past,
+                past_bucket,
             })
         }
         Query::Logs { target, last } => {

@@ -32,6 +32,9 @@ pub struct RunRecord {
     /// Anti-affinity rules broken when the run ended, each in words.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub placement: Vec<String>,
+    /// Capacity-planning measures, in scenarios with a capacity plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<crate::capacity::CapacityRecord>,
 }
 
 /// A surface (a port that should be private, or a vulnerable instance) reachable from the

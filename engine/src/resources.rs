@@ -34,24 +34,43 @@ pub struct SimRng {
     pub traffic: ChaCha8Rng,
     /// Scanners probing exposed ports.
     pub security: ChaCha8Rng,
+    /// Demand noise of the synthesised history before the start.
+    pub history: ChaCha8Rng,
 }
 
 impl SimRng {
     pub fn new(seed: u64) -> SimRng {
         let mut master = ChaCha8Rng::seed_from_u64(seed);
+        // Fields are evaluated in order: `traffic` takes the master's first draw, as it always has.
         SimRng {
             traffic: ChaCha8Rng::seed_from_u64(master.random()),
             security: ChaCha8Rng::seed_from_u64(master.random()),
+            history: ChaCha8Rng::seed_from_u64(master.random()),
         }
     }
 
     /// Approximately standard-normal noise (Irwin–Hall sum of four uniforms, variance 1),
     /// free of transcendental functions so it is bit-identical everywhere.
     pub fn noise(&mut self) -> f64 {
-        let r = &mut self.traffic;
-        let sum: f64 = (0..4).map(|_| r.random::<f64>()).sum();
-        (sum - 2.0) * 3f64.sqrt()
+        irwin_hall(&mut self.traffic)
     }
+
+    /// The same noise from the history stream.
+    pub fn history_noise(&mut self) -> f64 {
+        irwin_hall(&mut self.history)
+    }
+}
+
+fn irwin_hall(r: &mut ChaCha8Rng) -> f64 {
+    let sum: f64 = (0..4).map(|_| r.random::<f64>()).sum();
+    (sum - 2.0) * 3f64.sqrt()
+}
+
+/// Set while history before the start is being synthesised: how long before the start the
+/// hour being routed is. Absent or `None` during the run.
+#[derive(Resource, Debug, Default)]
+pub struct Backfill {
+    pub ago: Option<Dur>,
 }
 
 /// The scenario being run, for systems that read its plain data.

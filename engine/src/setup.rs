@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::{Entity, World};
-use scenarios::{Scenario, ServiceKind, parse_clock};
+use scenarios::{Scenario, ServiceKind};
 
 use crate::components::{
     HostSpec, HostState, Instance, Load, Power, Proc, ServiceLoad, ServiceSpec, ServiceState,
@@ -202,7 +202,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
     world.insert_resource(Clock {
         now: scenarios::Dur::ZERO,
         tick: scenario.tick,
-        start_minute: parse_clock(&scenario.start).unwrap_or(0),
+        start_minute: scenarios::start_minute_of_week(&scenario.start),
         limit: scenario.time_limit,
     });
     world.insert_resource(SimRng::new(seed));
@@ -256,6 +256,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
     world.insert_resource(Journal::default());
     world.insert_resource(ScenarioRes(scenario.clone()));
     crate::cloud::install(&mut world, scenario);
+    crate::capacity::setup(&mut world, scenario);
     world
 }
 

@@ -41,6 +41,7 @@ pub fn schedule() -> Schedule {
             write_scripted_logs,
             complete_operations,
             secure_estate,
+            crate::capacity::deliver_orders,
             run_processes,
             creep_latency,
             track_flows,
@@ -50,6 +51,7 @@ pub fn schedule() -> Schedule {
             crate::storage::run_storage,
             check_health,
             account_slo,
+            account_capacity,
             record_metrics,
             evaluate_alerts,
             run_cloud,
@@ -81,6 +83,7 @@ impl Sim {
     /// Builds the estate, settles the steady state and runs the first tick, so every view has data.
     pub fn new(scenario: &Scenario, seed: u64) -> Sim {
         let mut world = build(scenario, seed);
+        crate::history::backfill(&mut world);
         // Callers see their callees one tick late; before t = 0 the estate has been running for
         // ever, so route traffic once per tier of the call graph to reach the steady state.
         for _ in 0..scenario.topology.services.len() {
@@ -192,7 +195,8 @@ impl Sim {
                     | Query::Cost
                     | Query::Groups
                     | Query::Dns
-                    | Query::HvList => Vec::new(),
+                    | Query::HvList
+                    | Query::Capacity => Vec::new(),
                 };
                 (
                     Response::View(Box::new(view)),
@@ -338,6 +342,14 @@ impl Sim {
     pub fn hypervisors(&self) -> Vec<String> {
         self.world.resource::<crate::virt::Virt>().names()
     }
+    /// Ids of the host types `order` and `reserve` take, for completion.
+    pub fn host_types(&self) -> Vec<String> {
+        self.scenario()
+            .capacity
+            .iter()
+            .flat_map(|p| p.host_types.iter().map(|t| t.id.clone()))
+            .collect()
+    }
 
     /// Everything the run produced so far.
     pub fn record(&self) -> RunRecord {
@@ -367,6 +379,7 @@ impl Sim {
                 .exposures
                 .clone(),
             placement: crate::virt::broken_rules(&self.world),
+            capacity: crate::capacity::record(&self.world),
         }
     }
 }

@@ -32,6 +32,7 @@ pub enum View {
     Hypervisors(Vec<HypervisorRow>),
     /// `hv show HV`.
     Hypervisor(HypervisorView),
+    Capacity(crate::capacity::CapacityView),
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -152,6 +153,11 @@ pub struct MetricsView {
     pub bucket: Dur,
     /// (bucket start, mean value)
     pub points: Vec<(Dur, f32)>,
+    /// Means from before the start that the window reaches back into, oldest first, the last
+    /// ending at the start, in buckets of `past_bucket`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub past: Vec<f32>,
+    pub past_bucket: Dur,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

@@ -26,6 +26,16 @@ impl Input<'_> {
     }
 }
 
+/// The run's capacity record, or the measurement to report when the run kept none.
+pub(crate) fn capacity_record<'a>(
+    input: &Input<'a>,
+) -> Result<&'a engine::CapacityRecord, Measured> {
+    input.run.capacity.as_ref().ok_or_else(|| Measured {
+        value: 0.0,
+        evidence: vec![Evidence::new(None, "the run kept no capacity record")],
+    })
+}
+
 /// A KPI's value in its unit, with the lines that explain it.
 pub(crate) struct Measured {
     pub value: f64,
@@ -106,6 +116,10 @@ fn score_kpi(input: &Input, goal: &KpiTarget) -> KpiScore {
         Kpi::Exposure => exposure::measure,
         Kpi::Escalation => escalation::measure,
         Kpi::Placement => placement::measure,
+        Kpi::PeakHeadroom => crate::headroom::measure,
+        Kpi::SaturationMinutes => crate::saturation::measure,
+        Kpi::IdleWaste => crate::waste::measure,
+        Kpi::Spend => crate::spend::measure,
     };
     let Measured { value, evidence } = measure(input, goal);
     // Score the rounded value so the card is consistent with itself as printed.
@@ -118,7 +132,12 @@ fn score_kpi(input: &Input, goal: &KpiTarget) -> KpiScore {
         unit: goal.kpi.unit().into(),
         target: goal.target,
         zero: goal.zero,
-        score: round1(linear_score(value, goal.target, goal.zero)),
+        score: round1(if goal.kpi.higher_is_better() {
+            // Mirror the scale: more is better, so score the distance below target.
+            linear_score(-value, -goal.target, -goal.zero)
+        } else {
+            linear_score(value, goal.target, goal.zero)
+        }),
         evidence,
     }
 }

@@ -16,11 +16,15 @@ mod detection;
 mod escalation;
 mod exposure;
 mod grade;
+mod headroom;
 mod latency;
 mod placement;
 mod recovery;
+mod saturation;
 mod scorecard;
+mod spend;
 mod text;
+mod waste;
 
 #[cfg(test)]
 mod alert_tests;

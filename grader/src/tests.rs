@@ -48,6 +48,10 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             noise: 0.0,
             write_fraction: 0.0,
             spikes: vec![],
+            weekend_factor: 1.0,
+            growth_pct_per_month: 0.0,
+            history: None,
+            past_spikes: vec![],
         },
         faults: vec![],
         slo: Slo {
@@ -77,6 +81,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
         variants: vec![],
         cloud: Default::default(),
         storage: None,
+        capacity: None,
     }
 }
 
@@ -100,6 +105,7 @@ pub(crate) fn run(commands: Vec<CommandRecord>) -> RunRecord {
         cost_by_service: vec![],
         exposures: vec![],
         placement: vec![],
+        capacity: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The gameday scenario format: serde types for RON files, loading with positioned errors,
 //! and validation. Knows nothing of the engine or the grader.
 
+mod calendar;
 mod diagnostic;
 mod duration;
 mod load;
@@ -10,6 +11,10 @@ mod monitoring;
 mod validate;
 mod variant;
 
+pub use calendar::{
+    Start, civil_from_days, clock_label_signed, days_from_civil, parse_start, start_minute_of_week,
+    weekday,
+};
 pub use diagnostic::{Diagnostic, LoadError, suggest};
 pub use duration::{Dur, MAX_DURATION_MS};
 pub use load::{MAX_FILE_BYTES, load_every_variant, load_file, load_str, load_variant, locate_all};

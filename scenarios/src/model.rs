@@ -51,6 +51,10 @@ pub struct Scenario {
     /// Data volumes, backup locations, the backup catalogue and backup schedules.
     #[serde(default)]
     pub storage: Option<Storage>,
+    /// Capacity planning: the host types that can be bought or rented, the services planned for,
+    /// and the budget. Present in `Capacity` scenarios.
+    #[serde(default)]
+    pub capacity: Option<CapacityPlan>,
 }
 
 /// One axis of variation: which host fails, which zone, the growth rate.
@@ -70,6 +74,18 @@ pub enum Choice {
     Number(f64),
     Text(String),
     Map(std::collections::BTreeMap<String, Choice>),
+}
+
+impl Scenario {
+    /// Zones of the cloud regions: hosts there are rented by the hour.
+    pub fn cloud_zones(&self) -> Vec<&str> {
+        self.topology
+            .sites
+            .iter()
+            .filter(|site| site.kind == SiteKind::CloudRegion)
+            .flat_map(|site| site.zones.iter().map(String::as_str))
+            .collect()
+    }
 }
 
 fn default_start() -> String {
@@ -338,6 +354,9 @@ pub struct Host {
     /// copy again (a busy database dirties hundreds of MB/s, an idle web VM a few).
     #[serde(default)]
     pub dirty_mb_per_s: f64,
+    /// Which of `capacity.host_types` this host is, so reservations and prices apply to it.
+    #[serde(default)]
+    pub host_type: Option<String>,
 }
 
 fn yes() -> bool {
@@ -630,6 +649,28 @@ pub struct Traffic {
     pub write_fraction: f64,
     #[serde(default)]
     pub spikes: Vec<Spike>,
+    /// Demand on Saturdays and Sundays relative to weekdays (1 = no weekly cycle; 0.6 for an
+    /// office tool, 1.8 for a leisure site).
+    #[serde(default = "one")]
+    pub weekend_factor: f64,
+    /// Growth of demand, percent per month, compounding (a month is 365.25/12 days).
+    #[serde(default)]
+    pub growth_pct_per_month: f64,
+    /// How much metric history from before the start to synthesise from this demand model.
+    #[serde(default)]
+    pub history: Option<Dur>,
+    /// Events in that history: a past sale, a bot crawl. `ago` is how long before the start.
+    #[serde(default)]
+    pub past_spikes: Vec<PastSpike>,
+}
+
+/// A spike before the scenario starts, seen only in the synthesised history.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PastSpike {
+    pub ago: Dur,
+    pub duration: Dur,
+    pub multiplier: f64,
 }
 
 fn default_peak_hour() -> f64 {
@@ -1015,6 +1056,14 @@ pub enum Kpi {
     Escalation,
     /// Anti-affinity rules broken (VMs that should be apart sharing a hypervisor) at the end.
     Placement,
+    /// Spare capacity of the planned services at their busiest, percent (higher is better).
+    PeakHeadroom,
+    /// Minutes in which a planned service ran above its saturation utilisation.
+    SaturationMinutes,
+    /// Dollars spent on capacity beyond what the day's peak needed, and on unused reservations.
+    IdleWaste,
+    /// Money spent over the run, percent of the budget.
+    Spend,
 }
 
 impl Kpi {
@@ -1033,6 +1082,10 @@ impl Kpi {
             Kpi::Exposure => "exposure",
             Kpi::Escalation => "escalation",
             Kpi::Placement => "placement",
+            Kpi::PeakHeadroom => "peak headroom",
+            Kpi::SaturationMinutes => "saturation",
+            Kpi::IdleWaste => "idle waste",
+            Kpi::Spend => "spend",
         }
     }
 
@@ -1051,7 +1104,16 @@ impl Kpi {
             Kpi::DataLoss => "writes",
             Kpi::Cost => "dollars",
             Kpi::Placement => "rules broken",
+            Kpi::PeakHeadroom => "% spare at peak",
+            Kpi::SaturationMinutes => "min",
+            Kpi::IdleWaste => "$",
+            Kpi::Spend => "% of budget",
         }
+    }
+
+    /// Whether a larger value is better: its `target` is then above its `zero`.
+    pub const fn higher_is_better(self) -> bool {
+        matches!(self, Kpi::PeakHeadroom)
     }
 }
 
@@ -1290,4 +1352,84 @@ pub struct BackupSchedule {
     /// When it next runs, from the start; defaults to `every`.
     #[serde(default)]
     pub next: Option<Dur>,
+}
+/// Capacity planning: what can be bought or rented, for which services, and with what money.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityPlan {
+    /// The services whose capacity is planned: headroom, saturation and waste are measured on them.
+    pub services: Vec<String>,
+    /// What `order` can buy (on-prem) or launch (cloud), and `reserve` can commit to.
+    pub host_types: Vec<HostType>,
+    /// Money for the whole run, in dollars: purchases, power and space, cloud hours.
+    #[serde(default)]
+    pub budget: Option<f64>,
+    /// Utilisation (offered load over capacity) above which a minute counts as saturated.
+    #[serde(default = "default_saturation_util")]
+    pub saturation_util: f64,
+    /// Spare capacity the day's peak should keep, fraction; capacity beyond it counts as idle.
+    #[serde(default = "default_headroom_target")]
+    pub headroom_target: f64,
+    /// Orders and reservations already placed when the candidate arrives.
+    #[serde(default)]
+    pub placed: Vec<Placed>,
+}
+
+fn default_saturation_util() -> f64 {
+    // Queueing delay grows as 1/(1 - rho): past about 80% a busy tier's latency climbs steeply,
+    // which is why capacity plans commonly cap sustained utilisation near 70-80%.
+    0.8
+}
+
+fn default_headroom_target() -> f64 {
+    0.3
+}
+
+/// A kind of host that can be bought (in a datacenter zone) or launched (in a cloud zone).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HostType {
+    pub id: String,
+    /// Where hosts of this type go; a cloud-region zone makes it a cloud type.
+    pub zone: String,
+    pub cores: u32,
+    pub memory_gb: f64,
+    #[serde(default = "default_type_disk_gb")]
+    pub disk_gb: f64,
+    /// From order to the host being racked and powered (on-prem) or launched (cloud).
+    pub lead_time: Dur,
+    /// Purchase price of one host, dollars (on-prem; paid when ordered).
+    #[serde(default)]
+    pub price: f64,
+    /// Dollars per hour: power and space on-prem, the on-demand price in the cloud.
+    pub hourly_cost: f64,
+    /// Cloud: the discounted hourly price of a reservation, paid whether used or not.
+    #[serde(default)]
+    pub reserved_hourly: Option<f64>,
+    /// Cloud: how long a reservation commits to.
+    #[serde(default)]
+    pub reserve_term: Option<Dur>,
+}
+
+fn default_type_disk_gb() -> f64 {
+    480.0
+}
+
+/// An order or reservation made before the start.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum Placed {
+    /// `count` hosts of `host_type` arriving for `service` at `arrives`.
+    Order {
+        host_type: String,
+        count: u32,
+        service: String,
+        arrives: Dur,
+    },
+    /// `count` reservations of `host_type` in force until `until`.
+    Reservation {
+        host_type: String,
+        count: u32,
+        until: Dur,
+    },
 }

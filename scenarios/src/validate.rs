@@ -11,6 +11,8 @@ pub use security::{SOURCES, default_port, version_cmp};
 use crate::diagnostic::{Diagnostic, suggest};
 use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
 
+#[path = "validate_capacity.rs"]
+mod capacity;
 mod network;
 #[path = "validate_storage.rs"]
 mod storage;
@@ -171,6 +173,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     storage::storage(&mut c);
     security::escalation(&mut c);
     virt::validate(&mut c);
+    capacity::capacity(&mut c);
     c.out
 }
 
@@ -189,10 +192,11 @@ fn header(c: &mut Check) {
     }
     c.text("title", &s.title, "the title");
     c.text("briefing", &s.briefing, "the briefing");
-    if parse_clock(&s.start).is_none() {
+    if crate::parse_start(&s.start).is_none() {
         c.out.push(
-            Diagnostic::at("start", format!("start `{}` is not a time of day", s.start))
-                .with_help("write it as \"HH:MM\", e.g. \"02:14\""),
+            Diagnostic::at("start", format!("start `{}` is not a time of day", s.start)).with_help(
+                "write it as \"HH:MM\", e.g. \"02:14\", or with a date, \"2026-10-05 09:00\"",
+            ),
         );
     }
     if s.tick < MIN_TICK {
@@ -830,7 +834,17 @@ fn rubric(c: &mut Check) {
         c.finite(format!("{p}.weight"), k.weight, 0.001, 1_000.0, "weight");
         c.finite(format!("{p}.target"), k.target, 0.0, 1e9, "target");
         c.finite(format!("{p}.zero"), k.zero, 0.0, 1e9, "zero");
-        if k.zero <= k.target {
+        if k.kpi.higher_is_better() {
+            if k.zero >= k.target {
+                c.out.push(
+                    Diagnostic::at(
+                        format!("{p}.zero"),
+                        "zero must be worse (smaller) than target for this KPI",
+                    )
+                    .with_help("target is the value that scores 100, zero the value that scores 0; more is better here"),
+                );
+            }
+        } else if k.zero <= k.target {
             c.out.push(
                 Diagnostic::at(
                     format!("{p}.zero"),
@@ -856,12 +870,18 @@ fn rubric(c: &mut Check) {
                 s.topology.hosts.iter().any(|h| h.hourly_cost > 0.0)
                     || s.cloud.instance_types.iter().any(|t| t.hourly_price > 0.0)
             }
+            Kpi::PeakHeadroom | Kpi::SaturationMinutes | Kpi::IdleWaste => s.capacity.is_some(),
+            Kpi::Spend => s.capacity.as_ref().is_some_and(|p| p.budget.is_some()),
             _ => true,
         };
         if !producible {
             let why = match k.kpi {
                 Kpi::DataLoss => "no request writes (traffic.write_fraction is 0)",
                 Kpi::Cost => "no host has a price (hourly_cost or an instance type)",
+                Kpi::PeakHeadroom | Kpi::SaturationMinutes | Kpi::IdleWaste => {
+                    "the scenario has no `capacity` plan"
+                }
+                Kpi::Spend => "the scenario's `capacity` plan has no budget",
                 _ => "the scenario has no faults",
             };
             c.error(
@@ -908,12 +928,5 @@ fn rubric(c: &mut Check) {
 /// The wall-clock label of simulated time `at` in a scenario starting at `start` ("HH:MM"),
 /// e.g. `clock_label("02:14", 7 min)` is `"02:21"`. Days past the first are shown as `+1d 00:14`.
 pub fn clock_label(start: &str, at: Dur) -> String {
-    let minutes = parse_clock(start).unwrap_or(0) + at.ms() / 60_000;
-    let (days, minutes) = (minutes / 1440, minutes % 1440);
-    let label = format!("{:02}:{:02}", minutes / 60, minutes % 60);
-    if days == 0 {
-        label
-    } else {
-        format!("+{days}d {label}")
-    }
+    crate::clock_label_signed(start, i64::try_from(at.ms()).unwrap_or(i64::MAX))
 }

@@ -1,6 +1,7 @@
 //! The `metrics` screen: one metric of one host or service as a sparkline with its range.
 
 use engine::MetricsView;
+use scenarios::{Dur, clock_label_signed};
 
 use super::format::{clock, fixed};
 use super::style::{Style, Tone};
@@ -15,22 +16,42 @@ pub(crate) fn metrics(v: &MetricsView, start: &str, style: Style) -> String {
     } else {
         format!("{} ({unit})", v.metric.label())
     };
-    let header = format!(
+    let mut header = format!(
         "{} {what} over the last {}, {} buckets",
         v.target, v.last, v.bucket
     );
+    if !v.past.is_empty() {
+        header.push_str(&format!(
+            " ({} of it from before the start)",
+            Dur(v.past_bucket.ms() * v.past.len() as u64)
+        ));
+    }
     let mut out = style.paint(Tone::Bold, &header);
     out.push('\n');
-    let (Some(first), Some(last)) = (v.points.first(), v.points.last()) else {
+    let values: Vec<f32> = v
+        .past
+        .iter()
+        .copied()
+        .chain(v.points.iter().map(|&(_, value)| value))
+        .collect();
+    let Some(&latest) = values.last() else {
         out.push_str("no data yet\n");
         return out;
     };
-    let values: Vec<f32> = v.points.iter().map(|&(_, value)| value).collect();
+    let from = match v.points.first() {
+        _ if !v.past.is_empty() => {
+            let ago = v.past_bucket.ms().saturating_mul(v.past.len() as u64);
+            clock_label_signed(start, -i64::try_from(ago).unwrap_or(i64::MAX))
+        }
+        Some(first) => clock(start, first.0),
+        None => clock(start, Dur::ZERO),
+    };
+    // The history before the start ends at the start when no bucket of the run has closed yet.
+    let to = v.points.last().map_or(Dur::ZERO, |last| last.0);
     out.push_str(&format!(
-        "{} {} {}\n",
-        clock(start, first.0),
+        "{from} {} {}\n",
         super::sparkline(&values, SPARK_WIDTH),
-        clock(start, last.0)
+        clock(start, to)
     ));
     let finite = values
         .iter()
@@ -47,7 +68,7 @@ pub(crate) fn metrics(v: &MetricsView, start: &str, style: Style) -> String {
         "min {}  max {}  last {}{suffix}\n",
         fixed(low, 1),
         fixed(high, 1),
-        fixed(f64::from(last.1), 1)
+        fixed(f64::from(latest), 1)
     ));
     out
 }
@@ -55,7 +76,7 @@ pub(crate) fn metrics(v: &MetricsView, start: &str, style: Style) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scenarios::{Dur, Metric};
+    use scenarios::Metric;
 
     fn view(points: Vec<(Dur, f32)>) -> MetricsView {
         MetricsView {
@@ -64,6 +85,8 @@ mod tests {
             last: Dur::from_mins(30),
             bucket: Dur::from_secs(10),
             points,
+            past: vec![],
+            past_bucket: Dur::from_mins(60),
         }
     }
 
@@ -109,5 +132,19 @@ mod tests {
         let out = metrics(&v, "02:00", Style::default());
         assert!(out.starts_with("db-1 connections over the last 30m"));
         assert!(out.ends_with("min 12.0  max 12.0  last 12.0\n"));
+    }
+
+    #[test]
+    fn metrics_starts_its_label_before_the_start_when_history_is_shown() {
+        let mut v = view(vec![(Dur::ZERO, 3.0), (Dur::from_mins(60), 4.0)]);
+        v.past = vec![1.0, 2.0];
+        v.past_bucket = Dur::from_mins(1_440);
+        v.bucket = Dur::from_mins(60);
+        let out = metrics(&v, "2026-10-05 09:00", Style::default());
+        assert!(out.contains("(2d of it from before the start)"), "{out}");
+        assert!(
+            out.contains("Sat 03 Oct 09:00 ▁▃▆█ Mon 05 Oct 10:00"),
+            "{out}"
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! non-ASCII text the engine or scenario supplies.
 
 mod alerts;
+mod capacity;
 mod cloud;
 mod format;
 mod host;
@@ -57,6 +58,7 @@ pub fn view(v: &engine::View, start: &str, style: Style) -> String {
         engine::View::Certs(rows) => security::certs(rows, start, style),
         engine::View::Hypervisors(rows) => virt::list(rows, style),
         engine::View::Hypervisor(h) => virt::show(h, style),
+        engine::View::Capacity(c) => capacity::capacity(c, start, style),
     }
 }
 

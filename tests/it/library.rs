@@ -84,3 +84,25 @@ fn every_shipped_scenario_tells_the_reference_from_doing_nothing_on_five_seeds()
         assert!(line.contains("on seeds 1-5"), "{line}");
     }
 }
+/// Each duty of the role has at least three scenarios, and the library spans the three levels.
+#[test]
+fn the_library_covers_every_duty_at_every_level() {
+    let mut by_duty: BTreeMap<scenarios::Duty, Vec<String>> = BTreeMap::new();
+    let mut levels = std::collections::BTreeSet::new();
+    for f in ron_files(&Path::new(ROOT).join("content")) {
+        let (s, _) = scenarios::load_file(&f).unwrap_or_else(|e| panic!("{e}"));
+        levels.insert(s.level);
+        assert!(!s.variants.is_empty(), "{} has no variant axis", s.id);
+        by_duty.entry(s.kind.duty()).or_default().push(s.id);
+    }
+    let thin: Vec<String> = scenarios::Duty::ALL
+        .iter()
+        .filter(|d| by_duty.get(d).is_none_or(|v| v.len() < 3))
+        .map(|d| format!("{} has {:?}", d.label(), by_duty.get(d)))
+        .collect();
+    assert!(
+        thin.is_empty(),
+        "duties with fewer than 3 scenarios: {thin:?}"
+    );
+    assert_eq!(levels.len(), 3, "levels covered: {levels:?}");
+}

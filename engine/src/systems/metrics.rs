@@ -5,17 +5,55 @@ use bevy_ecs::prelude::{Query, Res, ResMut};
 use crate::components::{
     HostSpec, HostState, Instance, Load, Power, ServiceLoad, ServiceSpec, ServiceState,
 };
-use crate::resources::{Clock, Metrics, Names};
+use crate::resources::{Clock, MetricOwner, Metrics, Names};
 use crate::systems::processes::OS_RESERVED_MB;
+
+pub type HostMetricQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static HostSpec,
+        &'static HostState,
+        Option<&'static Instance>,
+        &'static Load,
+    ),
+>;
+pub type ServiceMetricQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static ServiceSpec,
+        &'static ServiceState,
+        &'static ServiceLoad,
+    ),
+>;
 
 pub fn record_metrics(
     clock: Res<Clock>,
     names: Res<Names>,
     mut metrics: ResMut<Metrics>,
-    hosts: Query<(&HostSpec, &HostState, Option<&Instance>, &Load)>,
-    services: Query<(&ServiceSpec, &ServiceState, &ServiceLoad)>,
+    hosts: HostMetricQuery,
+    services: ServiceMetricQuery,
 ) {
     let now = clock.now;
+    sample(&names, &hosts, &services, |owner, values| {
+        let set = match owner {
+            MetricOwner::Host(i) => metrics.hosts.get_mut(i),
+            MetricOwner::Service(i) => metrics.services.get_mut(i),
+        };
+        if let Some(set) = set {
+            set.push(now, values);
+        }
+    });
+}
+
+/// The seven metrics of every host and service as they stand, handed to `out` in `Names` order.
+pub fn sample(
+    names: &Names,
+    hosts: &HostMetricQuery,
+    services: &ServiceMetricQuery,
+    mut out: impl FnMut(MetricOwner, [f64; 7]),
+) {
     for &h in &names.hosts {
         let Ok((spec, st, inst, load)) = hosts.get(h) else {
             continue;
@@ -42,9 +80,7 @@ pub fn record_metrics(
                 0.0,
             ]
         };
-        if let Some(set) = metrics.hosts.get_mut(spec.order) {
-            set.push(now, values);
-        }
+        out(MetricOwner::Host(spec.order), values);
     }
     for &s in &names.services {
         let Ok((spec, state, sl)) = services.get(s) else {
@@ -74,8 +110,6 @@ pub fn record_metrics(
             sl.p99_ms,
             conns,
         ];
-        if let Some(set) = metrics.services.get_mut(spec.order) {
-            set.push(now, values);
-        }
+        out(MetricOwner::Service(spec.order), values);
     }
 }

@@ -1,11 +1,12 @@
 //! The tick's systems, in the order the schedule runs them.
 
 mod alerts;
+mod capacity;
 mod clock;
 mod cloud;
 mod faults;
 mod health;
-mod metrics;
+pub(crate) mod metrics;
 mod monitoring;
 mod network;
 mod ops;
@@ -17,6 +18,7 @@ mod traffic;
 mod virt;
 
 pub use alerts::evaluate_alerts;
+pub use capacity::account_capacity;
 pub use clock::advance_clock;
 pub use cloud::run_cloud;
 pub use faults::{fire_faults, write_scripted_logs};

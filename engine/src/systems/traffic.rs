@@ -14,7 +14,7 @@ use crate::components::{
 use crate::demand;
 use crate::network::{Network, loss_effect};
 use crate::queueing::mmc;
-use crate::resources::{Clock, Ledger, Names, ScenarioRes, SimRng};
+use crate::resources::{Backfill, Clock, Ledger, Names, ScenarioRes, SimRng};
 use crate::security::Security;
 use crate::systems::processes::OS_RESERVED_MB;
 use crate::virt::Virt;
@@ -232,11 +232,21 @@ pub fn route_traffic(
     mut services: ServiceQuery,
     mut marked: Local<Vec<bool>>,
     virt: Res<Virt>,
+    backfill: Option<Res<Backfill>>,
 ) {
     let traffic = &scenario.0.traffic;
-    let mut rate = demand::rate(traffic, clock.start_minute, clock.now);
+    let past = backfill.and_then(|b| b.ago);
+    let mut rate = match past {
+        Some(ago) => demand::rate_before(traffic, clock.start_minute, ago),
+        None => demand::rate(traffic, clock.start_minute, clock.now),
+    };
     if traffic.noise > 0.0 {
-        rate *= (1.0 + traffic.noise * rng.noise()).max(0.0);
+        let n = if past.is_some() {
+            rng.history_noise()
+        } else {
+            rng.noise()
+        };
+        rate *= (1.0 + traffic.noise * n).max(0.0);
     }
     let mut inbound = vec![0.0; names.services.len()];
     // Demand enters at the entry service, or is split by a DNS record over its targets.

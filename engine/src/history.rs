@@ -1,0 +1,86 @@
+//! Synthesised history: metric history from before the scenario starts, made by routing the
+//! demand model's past hours through the estate as it stands at the start, so a candidate can
+//! read the trend, the weekly cycle and past events off `metrics ... --last 90d`.
+
+use bevy_ecs::prelude::{Res, ResMut, Resource, Schedule, World};
+use bevy_ecs::schedule::SingleThreadedExecutor;
+use scenarios::Dur;
+
+use crate::metrics::PAST_BUCKET;
+use crate::resources::{Backfill, MetricOwner, Metrics, Names, ScenarioRes};
+use crate::systems::metrics::{HostMetricQuery, ServiceMetricQuery, sample};
+use crate::systems::route_traffic;
+
+/// Hourly samples gathered so far, per host and per service, by `order`.
+#[derive(Resource, Default)]
+struct Past {
+    services: Vec<Vec<[f32; 7]>>,
+    host_rows: Vec<Vec<[f32; 7]>>,
+}
+
+fn record_past(
+    names: Res<Names>,
+    hosts: HostMetricQuery,
+    services: ServiceMetricQuery,
+    mut past: ResMut<Past>,
+) {
+    let past = &mut *past;
+    sample(&names, &hosts, &services, |owner, values| {
+        let row = values.map(|v| v as f32);
+        let rows = match owner {
+            MetricOwner::Host(i) => past.host_rows.get_mut(i),
+            MetricOwner::Service(i) => past.services.get_mut(i),
+        };
+        if let Some(rows) = rows {
+            rows.push(row);
+        }
+    });
+}
+
+/// Fills every host's and service's metrics with `traffic.history` of hourly points before the
+/// start. Each hour is routed as many times as the call graph is deep, as the steady state at
+/// the start is, so callers see their callees at that hour's demand. Does nothing without
+/// `history`.
+pub fn backfill(world: &mut World) {
+    let Some(span) = world.resource::<ScenarioRes>().0.traffic.history else {
+        return;
+    };
+    let hours = span.ms().div_ceil(PAST_BUCKET.ms());
+    let (n_hosts, n_services, passes) = {
+        let names = world.resource::<Names>();
+        (
+            names.hosts.len(),
+            names.services.len(),
+            names.services.len().max(1),
+        )
+    };
+    world.insert_resource(Past {
+        services: vec![Vec::with_capacity(hours as usize); n_services],
+        host_rows: vec![Vec::with_capacity(hours as usize); n_hosts],
+    });
+    world.insert_resource(Backfill::default());
+    let mut route = Schedule::default();
+    route.set_executor(SingleThreadedExecutor::new());
+    route.add_systems(route_traffic);
+    let mut record = Schedule::default();
+    record.set_executor(SingleThreadedExecutor::new());
+    record.add_systems(record_past);
+    for k in (1..=hours).rev() {
+        // The middle of the hour that ended k - 1 hours before the start.
+        let ago = Dur(k * PAST_BUCKET.ms() - PAST_BUCKET.ms() / 2);
+        world.resource_mut::<Backfill>().ago = Some(ago);
+        for _ in 0..passes {
+            route.run(world);
+        }
+        record.run(world);
+    }
+    world.remove_resource::<Backfill>();
+    let past = world.remove_resource::<Past>().unwrap_or_default();
+    let mut metrics = world.resource_mut::<Metrics>();
+    for (set, rows) in metrics.hosts.iter_mut().zip(&past.host_rows) {
+        set.set_past(rows);
+    }
+    for (set, rows) in metrics.services.iter_mut().zip(&past.services) {
+        set.set_past(rows);
+    }
+}
