@@ -43,7 +43,6 @@ pub fn overview() -> String {
                 "failover",
                 "order",
                 "reserve",
-                "decommission",
             ][..],
         ),
         (
