@@ -415,7 +415,6 @@ impl Completer for Completion {
                 Some(Arg::Host | Arg::Service | Arg::Target | Arg::Node) => {
                     self.names.borrow().clone()
                 }
-                Some(Arg::Keyword(words)) => words.iter().map(|w| (*w).to_owned()).collect(),
                 Some(Arg::Hypervisor) => self.hypervisors.borrow().clone(),
                 Some(Arg::Metric) => Metric::ALL.iter().map(|m| m.label().to_owned()).collect(),
                 Some(Arg::Word(words)) => words.iter().map(|w| (*w).to_owned()).collect(),

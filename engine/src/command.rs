@@ -255,8 +255,6 @@ pub enum Arg {
     Group,
     /// A DNS record's name.
     Record,
-    /// One of a fixed set of words (a subcommand or a keyword).
-    Keyword(&'static [&'static str]),
     /// A zone, switch, router or host: a place on the network.
     Node,
     /// A bandwidth, e.g. `2g` or `500m` (bits per second).
@@ -519,12 +517,12 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "route",
         args: &[
-            Arg::Keyword(&["show", "add", "del"]),
+            Arg::Word(&["show", "add", "del"]),
             Arg::Node,
             Arg::Node,
-            Arg::Keyword(&["via"]),
+            Arg::Word(&["via"]),
             Arg::Node,
-            Arg::Keyword(&["metric"]),
+            Arg::Word(&["metric"]),
             Arg::Count,
         ],
         usage: "route show|add|del <router> [...]",
@@ -533,7 +531,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "link",
-        args: &[Arg::Keyword(&["show", "up", "down"]), Arg::Node, Arg::Node],
+        args: &[Arg::Word(&["show", "up", "down"]), Arg::Node, Arg::Node],
         usage: "link show|up|down [<a> <b>]",
         summary: "show links and their load; shut or restore a link",
         detail: "Forms: `link show [<node>]`, `link up <a> <b>`, `link down <a> <b>`. `link show` lists every link (or one node's): state, latency, loss, capacity, the load each way as a share of capacity, and the bulk flows crossing it. Above 100% the link queues and drops the excess. `link down` shuts a link (traffic reroutes if another path exists); `link up` restores a link shut by hand, not one that has failed.",
