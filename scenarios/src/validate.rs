@@ -100,6 +100,31 @@ impl<'a> Check<'a> {
         Self::reference(&mut self.out, path, name, &self.services, "service")
     }
 
+    /// A server's zone and size, the same bounds for a host and for a host type to buy.
+    fn machine(&mut self, p: &str, zone: &str, cores: u32, memory_gb: f64, disk_gb: f64) {
+        self.zone(format!("{p}.zone"), zone);
+        if cores == 0 || cores > 1024 {
+            self.error(
+                format!("{p}.cores"),
+                format!("cores must be from 1 to 1024, not {cores}"),
+            );
+        }
+        self.finite(
+            format!("{p}.memory_gb"),
+            memory_gb,
+            0.125,
+            65_536.0,
+            "memory_gb",
+        );
+        self.finite(
+            format!("{p}.disk_gb"),
+            disk_gb,
+            1.0,
+            10_000_000.0,
+            "disk_gb",
+        );
+    }
+
     fn zone(&mut self, path: String, name: &str) -> bool {
         Self::reference(&mut self.out, path, name, &self.zones, "zone")
     }
@@ -340,27 +365,7 @@ fn links(c: &mut Check) {
 fn hosts(c: &mut Check) {
     for (i, h) in c.s.topology.hosts.iter().enumerate() {
         let p = format!("topology.hosts[{i}]");
-        c.zone(format!("{p}.zone"), &h.zone);
-        if h.cores == 0 || h.cores > 1024 {
-            c.error(
-                format!("{p}.cores"),
-                format!("cores must be from 1 to 1024, not {}", h.cores),
-            );
-        }
-        c.finite(
-            format!("{p}.memory_gb"),
-            h.memory_gb,
-            0.125,
-            65_536.0,
-            "memory_gb",
-        );
-        c.finite(
-            format!("{p}.disk_gb"),
-            h.disk_gb,
-            1.0,
-            10_000_000.0,
-            "disk_gb",
-        );
+        c.machine(&p, &h.zone, h.cores, h.memory_gb, h.disk_gb);
         c.finite(
             format!("{p}.disk_used_gb"),
             h.disk_used_gb,

@@ -49,27 +49,7 @@ pub(super) fn capacity(c: &mut Check) {
                 "a host type id is one word of visible characters",
             );
         }
-        c.zone(format!("{p}.zone"), &t.zone);
-        if t.cores == 0 || t.cores > 1024 {
-            c.error(
-                format!("{p}.cores"),
-                format!("cores must be from 1 to 1024, not {}", t.cores),
-            );
-        }
-        c.finite(
-            format!("{p}.memory_gb"),
-            t.memory_gb,
-            0.125,
-            65_536.0,
-            "memory_gb",
-        );
-        c.finite(
-            format!("{p}.disk_gb"),
-            t.disk_gb,
-            1.0,
-            10_000_000.0,
-            "disk_gb",
-        );
+        c.machine(&p, &t.zone, t.cores, t.memory_gb, t.disk_gb);
         c.finite(format!("{p}.price"), t.price, 0.0, 10_000_000.0, "price");
         c.finite(
             format!("{p}.hourly_cost"),
