@@ -221,6 +221,14 @@ fn start_copy(sim: &mut Sim) {
     }
 }
 
+/// The `verify` screen of a replica.
+fn verify(sim: &Sim, host: &str) -> engine::VerifyView {
+    match view(sim, Query::Verify { host: host.into() }) {
+        View::Verify(v) => v,
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn promoting_a_replica_before_it_catches_up_loses_the_writes_it_lacks() {
     let mut sim = Sim::new(&migration(), 1);
@@ -229,14 +237,7 @@ fn promoting_a_replica_before_it_catches_up_loses_the_writes_it_lacks() {
     run(&mut sim, "wait 20m");
     assert!(sim.execute("promote db-c1").is_err());
     run(&mut sim, "wait 15m");
-    let View::Verify(v) = view(
-        &sim,
-        Query::Verify {
-            host: "db-c1".into(),
-        },
-    ) else {
-        panic!("verify")
-    };
+    let v = verify(&sim, "db-c1");
     assert_eq!(v.state, "catching up");
     let missing = v.missing_writes.expect("a copy exists");
     assert!(missing > 10_000.0, "{missing}");
@@ -254,14 +255,7 @@ fn a_caught_up_replica_is_promoted_without_loss() {
     let mut sim = Sim::new(&migration(), 1);
     start_copy(&mut sim);
     run(&mut sim, "wait 50m");
-    let View::Verify(v) = view(
-        &sim,
-        Query::Verify {
-            host: "db-c1".into(),
-        },
-    ) else {
-        panic!("verify")
-    };
+    let v = verify(&sim, "db-c1");
     assert_eq!(v.state, "in sync");
     run(&mut sim, "promote db-c1");
     assert_eq!(sim.record().totals.writes_lost, 0.0);
