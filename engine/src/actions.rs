@@ -647,7 +647,7 @@ fn scale(
         let due = Dur(at.ms() + scaling.provision_time.ms());
         let mut added = Vec::new();
         for _ in have..count {
-            let (_, name) = launch_host(world, s, template.clone(), due);
+            let (_, name) = launch_host(world, s, template.clone(), None, due);
             added.push(name);
         }
         t.extend(added.iter().cloned());
@@ -696,12 +696,14 @@ fn scale(
     })
 }
 
-/// Adds a new host for service `s` built to `spec` (its name and order are assigned here),
-/// booting until `due` and then starting the service. Returns the host and its name.
+/// Adds a new host for service `s` built to `spec` (its name and order are assigned here), with a
+/// data volume of `disk_gb` (the service's first host's size if `None`), booting until `due` and
+/// then starting the service. Returns the host and its name.
 pub(crate) fn launch_host(
     world: &mut World,
     s: Entity,
     spec: HostSpec,
+    disk_gb: Option<f64>,
     due: Dur,
 ) -> (Entity, String) {
     let service = service_name(world, s);
@@ -709,11 +711,12 @@ pub(crate) fn launch_host(
     let order = world.resource::<Names>().hosts.len();
     let (balanced, version, memory_mb, disk_gb) = {
         let st = world.get::<ServiceState>(s).expect("service");
-        let disk_gb = st
-            .members
-            .first()
-            .and_then(|&m| world.get::<HostState>(m))
-            .map_or(100.0, |h| h.disk_gb);
+        let disk_gb = disk_gb.unwrap_or_else(|| {
+            st.members
+                .first()
+                .and_then(|&m| world.get::<HostState>(m))
+                .map_or(100.0, |h| h.disk_gb)
+        });
         let memory_mb = world.get::<ServiceSpec>(s).expect("service").memory_mb;
         (st.balanced_by.is_some(), st.current, memory_mb, disk_gb)
     };
@@ -803,16 +806,4 @@ fn join(a: Option<String>, b: Option<String>) -> Option<String> {
         (Some(a), Some(b)) => Some(format!("{a}; {b}")),
         (a, b) => a.or(b),
     }
-}
-
-/// Adds a host cloned from `template` to service `s` (hardware delivered by an order), booting
-/// until `due`; the same as [`launch_host`], which sizes its disk from the service's first host.
-pub(crate) fn spawn_member(
-    world: &mut World,
-    s: Entity,
-    template: &HostSpec,
-    _disk_gb: f64,
-    due: Dur,
-) -> (Entity, String) {
-    launch_host(world, s, template.clone(), due)
 }

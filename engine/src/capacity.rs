@@ -11,7 +11,7 @@ use scenarios::{CapacityPlan, Dur, HostType, Placed, Scenario};
 use serde::Serialize;
 
 use crate::SimError;
-use crate::actions::{Applied, capacity_harm, host_of, service_of, spawn_member};
+use crate::actions::{Applied, capacity_harm, host_of, launch_host, service_of};
 use crate::components::{HostSpec, HostState, Instance, Power, ServiceSpec, ServiceState};
 use crate::effects::{now, service_name};
 use crate::record::Severity;
@@ -392,7 +392,8 @@ pub fn deliver_orders(world: &mut World) {
         let ready = Dur(at.ms() + template.boot_time.ms());
         let mut added = Vec::new();
         for _ in 0..o.count {
-            let (_, name) = spawn_member(world, o.service, &template, ty.disk_gb, ready);
+            let (_, name) =
+                launch_host(world, o.service, template.clone(), Some(ty.disk_gb), ready);
             world
                 .resource_mut::<CapacityState>()
                 .billing

@@ -233,7 +233,7 @@ pub fn launch(world: &mut World, g: &mut Group, n: u32, at: Dur) {
             ..template
         };
         let due = Dur(at.ms() + launch_time.ms());
-        let (e, name) = crate::actions::launch_host(world, g.service, spec, due);
+        let (e, name) = crate::actions::launch_host(world, g.service, spec, None, due);
         g.launched.push((e, at));
         names.push(name);
     }
