@@ -7,6 +7,7 @@ mod help;
 mod journal;
 mod library;
 mod render;
+mod report;
 mod repl;
 mod repl_alert;
 mod runner;

@@ -1,0 +1,1 @@
+//! (rendering of reports: markdown)
