@@ -10,9 +10,14 @@ Examples:
   gameday play app-memory-leak --seed 7 play another scenario with another seed
   gameday play zone-link-down --exam    no hints, as in an assessment
   gameday play db-disk-full < cmds.txt  run a scripted session
+  gameday play --resume JOURNAL         go on with a session that was stopped
   gameday list                          every scenario, by kind and level
   gameday grade ~/.local/share/gameday/journals/db-disk-full-1-….jsonl
-  gameday check content/                validate scenario files";
+  gameday check content/                validate scenario files
+  gameday assess --pack sre-lead --candidate \"Ada Lovelace\"
+                                        sit an assessment (journals in assessments/sre-lead/)
+  gameday report assessments/sre-lead/* --csv ranking.csv
+                                        regrade and rank candidates";
 
 /// Practise and assess infrastructure engineering against a simulated estate that fails in
 /// realistic ways, graded on the KPIs of the role.
@@ -54,6 +59,10 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Sit an assessment pack: its scenarios one after another, against the clock.
+    Assess(AssessArgs),
+    /// Regrade assessments by replaying their journals; write each candidate's report and rank them.
+    Report(ReportArgs),
     /// Load and validate scenario files, reporting every problem with its position.
     Check {
         /// Scenario files or folders of them.
@@ -81,4 +90,46 @@ pub struct PlayArgs {
     /// Write the journal here (default: under the user's data directory).
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+    /// Go on with a stopped session: replay its journal and keep appending to it.
+    #[arg(long, value_name = "JOURNAL", conflicts_with_all = ["scenario", "seed", "journal", "practice", "exam"])]
+    pub resume: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("start").required(true).args(["pack", "resume"])))]
+pub struct AssessArgs {
+    /// Pack id (see content/packs/) or path to a pack .ron file.
+    #[arg(long, requires = "candidate")]
+    pub pack: Option<String>,
+    /// The candidate's name, as the reports will show it.
+    #[arg(long)]
+    pub candidate: Option<String>,
+    /// Folder for the journals and reports (default: assessments/<pack>/<candidate>).
+    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    pub out: Option<PathBuf>,
+    /// Seed for the candidate's variants (default: derived from the pack and the candidate's name).
+    #[arg(long, conflicts_with = "resume")]
+    pub seed: Option<u64>,
+    /// Go on with an assessment that was stopped (crash, closed terminal).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["pack", "candidate"])]
+    pub resume: Option<PathBuf>,
+    /// Read commands from this file instead of the keyboard.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Assessment folders written by `gameday assess`.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Also write a page comparing the candidates side by side.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Also write the ranking as CSV, for an applicant-tracking system.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Print the candidates' reports as a JSON array instead of the ranking table.
+    #[arg(long)]
+    pub json: bool,
 }

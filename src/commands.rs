@@ -36,6 +36,9 @@ macro_rules! emitln {
 }
 
 pub fn play(library: &Library, args: PlayArgs, style: Style) -> Result<ExitCode, String> {
+    if let Some(path) = &args.resume {
+        return resume(library, path, args.script.as_deref(), style);
+    }
     let entry = match (&args.scenario, library) {
         (Some(id), _) => library.find(id)?,
         (None, Library::Builtin) => library.find(DEFAULT_SCENARIO)?,
@@ -70,6 +73,58 @@ pub fn play(library: &Library, args: PlayArgs, style: Style) -> Result<ExitCode,
         None => default_journal_path(&entry, args.seed)?,
     };
     repl::play(&entry, args.seed, mode, input, &path, style)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `play --resume`: replays the journal, then goes on appending to it.
+fn resume(
+    library: &Library,
+    path: &Path,
+    script: Option<&Path>,
+    style: Style,
+) -> Result<ExitCode, String> {
+    let replayed = runner::replay_journal(library, path)?;
+    for w in &replayed.warnings {
+        eprintln!("warning: {w}");
+    }
+    let runner::Replayed {
+        read,
+        entry,
+        mut sim,
+        ..
+    } = replayed;
+    // The candidate saw these before the session stopped.
+    drop(sim.take_notices());
+    let h = &read.header;
+    if sim.resolved() || sim.is_over() {
+        return Err(format!(
+            "{} is finished ({}); grade it with `gameday grade {}`",
+            path.display(),
+            if sim.resolved() {
+                "it was resolved"
+            } else {
+                "its simulated time ran out"
+            },
+            path.display()
+        ));
+    }
+    let mode = if h.mode == "exam" {
+        Mode::Exam
+    } else {
+        Mode::Practice
+    };
+    let journal = journal::Writer::resume(path, &read)?;
+    let input = match script {
+        Some(p) => Input::script(p)?,
+        None => Input::stdin(),
+    };
+    print!("{}", repl::banner(&entry, h.seed, mode, path));
+    println!(
+        "Resumed: {} replayed from the journal; it is now {}.",
+        plural(read.entries.len(), "command"),
+        sim.clock()
+    );
+    repl::resume(&entry, h.seed, mode, sim, journal, input, style)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -173,50 +228,16 @@ pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
 }
 
 pub fn grade(library: &Library, path: &Path, json: bool, style: Style) -> Result<ExitCode, String> {
-    let read = journal::read(path)?;
-    if let Some(w) = &read.warning {
-        eprintln!("warning: {}: {w}", path.display());
+    let runner::Replayed {
+        read,
+        entry,
+        mut sim,
+        warnings,
+    } = runner::replay_journal(library, path)?;
+    for w in &warnings {
+        eprintln!("warning: {w}");
     }
     let h = &read.header;
-    // A session played from a file names that file; otherwise look the id up in the library.
-    let from_file = (!h.source.starts_with("builtin:") && Path::new(&h.source).is_file())
-        .then(|| library::load_path(Path::new(&h.source)).ok())
-        .flatten()
-        .filter(|e| e.hash == h.scenario_hash);
-    let entry = match from_file {
-        Some(e) => e,
-        None => library
-            .find(&h.scenario)
-            .map_err(|e| format!("cannot find the journal's scenario: {e}"))?,
-    };
-    if entry.hash != h.scenario_hash {
-        return Err(format!(
-            "the journal was played on a different version of `{}` (scenario hash {}…, this library has {}…); \
-             it cannot be replayed faithfully. Grade it with the content it was played on (--content DIR)",
-            h.scenario,
-            &h.scenario_hash.get(..12).unwrap_or(&h.scenario_hash),
-            &entry.hash[..12]
-        ));
-    }
-    let entry = entry.for_seed(h.seed)?;
-    if !h.variant.is_empty() && h.variant != entry.variant.to_string() {
-        eprintln!(
-            "warning: the journal records variant `{}` but seed {} selects `{}` here",
-            h.variant, h.seed, entry.variant
-        );
-    }
-    if h.engine != engine::ENGINE_VERSION {
-        eprintln!(
-            "warning: journal written by engine {}, replaying on {}",
-            h.engine,
-            engine::ENGINE_VERSION
-        );
-    }
-    let mut sim = runner::replay(
-        &entry.scenario,
-        h.seed,
-        read.entries.iter().map(|e| (e.at_ms, e.line.as_str())),
-    )?;
     let card = runner::grade(&entry.scenario, h.seed, &mut sim)?;
     if json {
         emitln!(
@@ -352,4 +373,94 @@ fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// `gameday report DIR...`: regrades each assessment by replay, rewrites its report files, and
+/// ranks the candidates (a table, or JSON), optionally as a comparison page and CSV.
+pub fn report(
+    library: &Library,
+    args: crate::cli::ReportArgs,
+    style: Style,
+) -> Result<ExitCode, String> {
+    use crate::report;
+    let mut reports = Vec::new();
+    for dir in &args.dirs {
+        let r = report::build(library, dir)?;
+        for (name, text) in [
+            (
+                "report.json",
+                serde_json::to_string_pretty(&r).expect("serializes") + "\n",
+            ),
+            ("report.md", report::markdown::candidate(&r)),
+            ("report.html", report::html::candidate(&r)),
+        ] {
+            report::write_atomically(&dir.join(name), text.as_bytes())?;
+        }
+        reports.push(r);
+    }
+    let packs: std::collections::BTreeSet<&str> =
+        reports.iter().map(|r| r.pack.id.as_str()).collect();
+    if packs.len() > 1 {
+        return Err(format!(
+            "these assessments are of different packs ({}); rank candidates who sat the same pack",
+            packs.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if let Some(path) = &args.html {
+        report::write_atomically(path, report::html::comparison(&reports).as_bytes())?;
+    }
+    if let Some(path) = &args.csv {
+        report::write_atomically(path, report::csv::comparison(&reports).as_bytes())?;
+    }
+    if args.json {
+        emitln!(
+            "{}",
+            serde_json::to_string_pretty(&reports).expect("serializes")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let ranked = report::ranked(&reports);
+    let first = ranked.first().expect("at least one folder");
+    let mut header: Vec<String> = ["rank", "candidate", "total", "result"]
+        .map(String::from)
+        .to_vec();
+    header.extend(first.scenarios.iter().map(|s| s.id.clone()));
+    header.push("signals".into());
+    let rows: Vec<Vec<String>> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut row = vec![
+                format!("{}", i + 1),
+                r.candidate.clone(),
+                format!("{:.1}", r.total),
+                match (r.passed, r.complete) {
+                    (true, true) => "pass".to_owned(),
+                    (false, true) => "below the line".to_owned(),
+                    (_, false) => "incomplete".to_owned(),
+                },
+            ];
+            row.extend(r.scenarios.iter().map(|s| format!("{:.1}", s.total)));
+            let i = &r.integrity;
+            row.push(format!(
+                "{} idle, {} burst{}, {} resume{}",
+                i.idle_gaps.len(),
+                i.bursts.len(),
+                if i.bursts.len() == 1 { "" } else { "s" },
+                i.resumes.len(),
+                if i.resumes.len() == 1 { "" } else { "s" }
+            ));
+            row
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    emit!("{}", render::table(&header, &rows));
+    let _ = style;
+    emitln!(
+        "\n{} of `{}` (pass line {:.0}), regraded by replaying every journal. Each folder's report.{{json,md,html}} was rewritten.",
+        plural(reports.len(), "candidate"),
+        first.pack.id,
+        first.pack.pass
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -135,6 +135,32 @@ impl Writer {
         Ok(w)
     }
 
+    /// Reopens a journal read back with [`read`] to go on appending after its last whole record;
+    /// a torn last line (never acknowledged) is cut off first.
+    pub fn resume(path: &Path, read: &Read) -> Result<Writer, String> {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("cannot reopen journal {}: {e}", path.display()))?;
+        file.set_len(read.valid_len as u64)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| format!("cannot cut the torn line off {}: {e}", path.display()))?;
+        drop(file);
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("cannot reopen journal {}: {e}", path.display()))?;
+        Ok(Writer {
+            file,
+            path: path.to_path_buf(),
+            last_sum: read
+                .entries
+                .last()
+                .map_or_else(|| read.header.sum.clone(), |e| e.sum.clone()),
+            next_n: read.entries.len() as u64 + 1,
+        })
+    }
+
     /// Appends one accepted command and syncs it to disk.
     pub fn append(&mut self, at_ms: u64, line: &str, wall_ms: u64) -> Result<(), String> {
         let entry = Entry {
@@ -167,6 +193,8 @@ pub struct Read {
     pub header: Header,
     pub entries: Vec<Entry>,
     pub warning: Option<String>,
+    /// Bytes of the file up to the end of its last whole record.
+    pub valid_len: usize,
 }
 
 /// Reads and verifies a journal. A torn last line (a crash mid-write: never acknowledged) is
@@ -185,6 +213,8 @@ pub fn parse(bytes: &[u8]) -> Result<Read, String> {
         lines.pop();
     }
     let mut warning = None;
+    // Measured on the bytes: a torn line may end inside a UTF-8 sequence.
+    let valid_len = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     if !complete && !lines.is_empty() {
         let torn = lines.pop().expect("non-empty");
         warning = Some(format!(
@@ -227,6 +257,7 @@ pub fn parse(bytes: &[u8]) -> Result<Read, String> {
         header,
         entries,
         warning,
+        valid_len,
     })
 }
 
@@ -295,6 +326,23 @@ mod tests {
                 Err(_) => assert!(cut < header_len, "cut at {cut} should recover"),
             }
         }
+    }
+
+    #[test]
+    fn a_resumed_journal_drops_its_torn_line_and_chains_on() {
+        let path = write_sample(&tmp("resume"));
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"{\"n\":3,\"at_ms\":40000,\"li");
+        std::fs::write(&path, &bytes).unwrap();
+        let r = read(&path).unwrap();
+        assert!(r.warning.as_deref().unwrap().contains("cut short"));
+        let mut w = Writer::resume(&path, &r).unwrap();
+        w.append(40_000, "status", 3).unwrap();
+        let again = read(&path).unwrap();
+        assert_eq!(again.warning, None);
+        assert_eq!(again.entries.len(), 3);
+        assert_eq!(again.entries[2].n, 3);
+        assert_eq!(again.entries[2].line, "status");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use scenarios::{LoadError, Scenario, Variant};
+use scenarios::{LoadError, Pack, Scenario, Variant};
 use sha2::{Digest, Sha256};
 
 mod embedded {
@@ -82,6 +82,9 @@ impl Library {
                 let mut files = Vec::new();
                 ron_files(dir, &mut files);
                 for f in files {
+                    if std::fs::read_to_string(&f).is_ok_and(|t| scenarios::is_pack(&t)) {
+                        continue;
+                    }
                     match load_path(&f) {
                         Ok(entry) => ok.push(entry),
                         Err(e) => errors.push(e),
@@ -121,6 +124,104 @@ impl Library {
             .unwrap_or_else(|| "`gameday list` shows every scenario".into());
         Err(format!("no scenario `{id_or_path}`; {hint}"))
     }
+}
+
+/// An assessment pack with where it came from and the hash of its exact text.
+#[derive(Clone, Debug)]
+pub struct PackEntry {
+    pub pack: Pack,
+    /// `builtin:packs/sre-lead.ron` or the file's absolute path.
+    pub source: String,
+    pub hash: String,
+}
+
+impl Library {
+    /// Every pack: the built-in ones, or those in the folder (any `.ron` file that starts with
+    /// `Pack(`).
+    pub fn packs(&self) -> Result<Vec<PackEntry>, String> {
+        let mut out = Vec::new();
+        match self {
+            Library::Builtin => {
+                for (path, text) in embedded::FILES {
+                    if path.starts_with("packs/") {
+                        out.push(pack_entry(
+                            &format!("content/{path}"),
+                            text,
+                            format!("builtin:{path}"),
+                        )?);
+                    }
+                }
+            }
+            Library::Dir(dir) => {
+                let mut files = Vec::new();
+                ron_files(dir, &mut files);
+                for f in files {
+                    let text = std::fs::read_to_string(&f).unwrap_or_default();
+                    if scenarios::is_pack(&text) {
+                        out.push(load_pack_path(&f)?);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Finds a pack by id, or loads it from a path to a `.ron` file.
+    pub fn find_pack(&self, id_or_path: &str) -> Result<PackEntry, String> {
+        let path = Path::new(id_or_path);
+        if id_or_path.ends_with(".ron") || path.is_file() {
+            return load_pack_path(path);
+        }
+        let all = self.packs()?;
+        if let Some(p) = all.iter().find(|p| p.pack.id == id_or_path) {
+            return Ok(p.clone());
+        }
+        let hint = scenarios::suggest(id_or_path, all.iter().map(|p| p.pack.id.as_str()))
+            .unwrap_or_else(|| {
+                format!(
+                    "the packs are: {}",
+                    all.iter()
+                        .map(|p| p.pack.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+        Err(format!("no pack `{id_or_path}`; {hint}"))
+    }
+
+    /// Loads a pack from where an assessment recorded it: `builtin:…` or a file path.
+    pub fn pack_from_source(&self, source: &str) -> Result<PackEntry, String> {
+        match source.strip_prefix("builtin:") {
+            Some(path) => embedded::FILES
+                .iter()
+                .find(|(p, _)| *p == path)
+                .ok_or_else(|| format!("this gameday has no built-in pack {path}"))
+                .and_then(|(p, text)| pack_entry(&format!("content/{p}"), text, source.to_owned())),
+            None => load_pack_path(Path::new(source)),
+        }
+    }
+}
+
+fn pack_entry(file: &str, text: &str, source: String) -> Result<PackEntry, String> {
+    let pack = scenarios::load_pack(file, text).map_err(|e| e.to_string())?;
+    Ok(PackEntry {
+        pack,
+        source,
+        hash: hash(text.as_bytes()),
+    })
+}
+
+/// Loads one pack file.
+pub fn load_pack_path(path: &Path) -> Result<PackEntry, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read pack {}: {e}", path.display()))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| format!("{}: the file is not valid UTF-8", path.display()))?;
+    let source = std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string();
+    pack_entry(&path.display().to_string(), text, source)
 }
 
 /// Loads one scenario file.

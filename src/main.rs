@@ -1,16 +1,19 @@
 //! The `gameday` binary: parses arguments, runs one subcommand, prints an error once, and exits
 //! with 0 (ok), 1 (failed) or 2 (usage).
 
+mod assess;
 mod cli;
 mod commands;
+mod countdown;
 mod help;
 mod journal;
 mod library;
 mod render;
-mod report;
 mod repl;
 mod repl_alert;
+mod report;
 mod runner;
+mod session_log;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -53,6 +56,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Cmd::List { json } => commands::list(&library, json),
         Cmd::Grade { journal, json } => commands::grade(&library, &journal, json, style),
         Cmd::Check { files } => commands::check(&files),
+        Cmd::Assess(args) => assess::assess(&library, args, style),
+        Cmd::Report(args) => commands::report(&library, args, style),
     }
 }
 

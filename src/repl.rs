@@ -135,7 +135,12 @@ impl Input {
         }
     }
 
-    fn interactive(&self) -> bool {
+    /// Waits for Enter; false if the input ended instead.
+    pub fn pause(&mut self) -> bool {
+        !matches!(self.read("", false), Line::End)
+    }
+
+    pub fn interactive(&self) -> bool {
         matches!(self, Input::Terminal(..))
     }
 
@@ -189,7 +194,17 @@ impl Input {
         }
     }
 
-    fn save_history(&mut self) {
+    /// Warns of the deadline while the candidate types (a line printed above the prompt) at five
+    /// minutes and one minute left, and when time is up. A terminal only: scripts read no clock.
+    fn countdown(&mut self, deadline: Deadline) -> Option<crate::countdown::Countdown> {
+        let Input::Terminal(editor, _) = self else {
+            return None;
+        };
+        let printer = editor.create_external_printer().ok()?;
+        Some(crate::countdown::Countdown::start(printer, deadline))
+    }
+
+    pub fn save_history(&mut self) {
         if let Input::Terminal(editor, Some(path)) = self {
             let _ = editor.save_history(path);
         }
@@ -199,6 +214,75 @@ impl Input {
 /// The longest command line accepted; anything longer is refused, not truncated.
 pub const MAX_LINE: usize = 4_096;
 
+/// How a scenario's session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The candidate declared it resolved.
+    Resolved,
+    /// Its simulated time limit passed.
+    Over,
+    /// The candidate chose to leave it unresolved.
+    Left,
+    /// A wall-clock deadline passed.
+    TimeUp,
+    /// The input ended (end of a script or pipe): the session stops and can be resumed.
+    Stopped,
+}
+
+/// A wall-clock limit on a session, in ms since the Unix epoch.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    pub at_wall_ms: u64,
+}
+
+impl Deadline {
+    pub fn remaining_ms(self) -> u64 {
+        self.at_wall_ms.saturating_sub(wall_ms())
+    }
+
+    /// `mm:ss` or `h:mm:ss` left.
+    pub fn remaining_label(self) -> String {
+        let s = self.remaining_ms().div_ceil(1_000);
+        if s >= 3_600 {
+            format!("{}:{:02}:{:02}", s / 3_600, s % 3_600 / 60, s % 60)
+        } else {
+            format!("{}:{:02}", s / 60, s % 60)
+        }
+    }
+}
+
+/// One scenario being played: the simulation, its journal, and how the REPL behaves.
+pub struct Session<'a> {
+    pub entry: &'a Entry,
+    pub sim: Sim,
+    pub journal: Writer,
+    pub mode: Mode,
+    pub style: Style,
+    pub deadline: Option<Deadline>,
+    /// Asked before leaving an unresolved scenario.
+    pub leave_question: &'static str,
+}
+
+pub const LEAVE_PLAY: &str =
+    "The incident is not resolved. Leave anyway? Your commands are saved. [y/N] ";
+pub const LEAVE_PACK: &str = "Move on without resolving it? It is graded as it stands, and you cannot come back to it. [y/N] ";
+
+/// The header a new journal starts with.
+pub fn header(entry: &Entry, seed: u64, mode: Mode) -> journal::Header {
+    journal::Header {
+        gameday_journal: journal::FORMAT,
+        scenario: entry.scenario.id.clone(),
+        scenario_hash: entry.hash.clone(),
+        source: entry.source.clone(),
+        seed,
+        engine: engine::ENGINE_VERSION.into(),
+        mode: mode.label().into(),
+        variant: entry.variant.to_string(),
+        sum: String::new(),
+    }
+}
+
+/// Plays a new session of a scenario: briefing, REPL, then the scorecard.
 pub fn play(
     entry: &Entry,
     seed: u64,
@@ -207,135 +291,196 @@ pub fn play(
     journal_path: &Path,
     style: Style,
 ) -> Result<(), String> {
-    let scenario = &entry.scenario;
-    let mut journal = Writer::create(
-        journal_path,
-        &journal::Header {
-            gameday_journal: journal::FORMAT,
-            scenario: scenario.id.clone(),
-            scenario_hash: entry.hash.clone(),
-            source: entry.source.clone(),
-            seed,
-            engine: engine::ENGINE_VERSION.into(),
-            mode: mode.label().into(),
-            variant: entry.variant.to_string(),
-            sum: String::new(),
-        },
-    )?;
-    let mut sim = Sim::new(scenario, seed);
+    let journal = Writer::create(journal_path, &header(entry, seed, mode))?;
+    let mut session = Session {
+        entry,
+        sim: Sim::new(&entry.scenario, seed),
+        journal,
+        mode,
+        style,
+        deadline: None,
+        leave_question: LEAVE_PLAY,
+    };
     print!("{}", banner(entry, seed, mode, journal_path));
-    // What is already paging when the candidate sits down.
-    for notice in sim.take_notices() {
-        println!("{}", render::notice(&notice, &scenario.start, style));
-    }
-    let mut leaving = false;
-    while !sim.is_over() {
-        input.set_names(sim.names());
-        input.set_alert_names(sim.alert_names());
-        input.set_cloud_names(sim.cloud_names());
-        input.set_storage_names(sim.storage_names());
-        input.set_hypervisors(sim.hypervisors());
-        input.set_host_types(sim.host_types());
-        let prompt = format!("[{}] {}> ", sim.clock(), scenario.id);
-        let text = match input.read(&prompt, true) {
-            Line::Text(t) => t,
-            Line::Interrupted => {
-                println!("^C (type `quit` to leave)");
-                continue;
-            }
-            Line::End => {
-                if input.interactive() && !confirm_leave(&mut input) {
-                    continue;
-                }
-                leaving = true;
-                break;
-            }
-        };
-        let line = text.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if line.len() > MAX_LINE {
-            println!(
-                "error: that line is {} bytes; commands are at most {MAX_LINE}",
-                line.len()
-            );
-            continue;
-        }
-        let (head, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        let head = head.to_ascii_lowercase();
-        match head.as_str() {
-            "help" | "?" => {
-                if rest.trim().is_empty() {
-                    print!("{}", help::overview());
-                } else {
-                    print!("{}", help::command(rest.trim()));
-                }
-                continue;
-            }
-            "quit" | "exit" => {
-                if !input.interactive() || confirm_leave(&mut input) {
-                    leaving = true;
-                    break;
-                }
-                continue;
-            }
-            "hint" if mode == Mode::Exam => {
-                println!("error: hints are off in exam mode");
-                continue;
-            }
-            _ => {}
-        }
-        let at = sim.now();
-        match sim.execute(line) {
-            Ok(response) => {
-                // Journalled and synced before the result is shown: an acknowledged command survives a crash.
-                journal.append(at.ms(), line, wall_ms())?;
-                print!("{}", render::response(&response, &scenario.start, style));
-                for notice in sim.take_notices() {
-                    println!("{}", render::notice(&notice, &scenario.start, style));
-                }
-                if matches!(response, Response::Resolved) {
-                    break;
-                }
-            }
-            Err(e) => println!("error: {e}"),
-        }
-        let _ = std::io::stdout().flush();
-    }
+    let outcome = session.run(&mut input)?;
     input.save_history();
-    if leaving && !sim.is_over() {
+    finish_play(session, outcome, seed)
+}
+
+/// Goes on with a session whose journal was already replayed into `sim`.
+pub fn resume(
+    entry: &Entry,
+    seed: u64,
+    mode: Mode,
+    sim: Sim,
+    journal: Writer,
+    mut input: Input,
+    style: Style,
+) -> Result<(), String> {
+    let mut session = Session {
+        entry,
+        sim,
+        journal,
+        mode,
+        style,
+        deadline: None,
+        leave_question: LEAVE_PLAY,
+    };
+    let outcome = session.run(&mut input)?;
+    input.save_history();
+    finish_play(session, outcome, seed)
+}
+
+fn finish_play(mut session: Session, outcome: Outcome, seed: u64) -> Result<(), String> {
+    let path = session.journal.path.clone();
+    let scenario = &session.entry.scenario;
+    if matches!(outcome, Outcome::Left | Outcome::Stopped) {
         println!(
-            "\nLeft at {} without resolving. The session is saved in {}\nGrade it as it stands with `gameday grade {}`.",
-            sim.clock(),
-            journal_path.display(),
-            journal_path.display()
+            "\nLeft at {} without resolving. The session is saved in {}\n\
+             Go on with it with `gameday play --resume {}`, or grade it as it stands with `gameday grade {}`.",
+            session.sim.clock(),
+            path.display(),
+            path.display(),
+            path.display()
         );
         return Ok(());
     }
-    if !sim.resolved() {
+    if outcome == Outcome::Over {
         println!(
             "\nTime is up: the scenario's {} have passed.",
             scenario.time_limit
         );
     }
-    let card = runner::grade(scenario, seed, &mut sim)?;
+    let card = runner::grade(scenario, seed, &mut session.sim)?;
     println!();
-    print!("{}", render::scorecard(&card, scenario, style));
+    print!("{}", render::scorecard(&card, scenario, session.style));
     println!(
         "\nPlayed in {} mode. Journal: {} (regrade any time with `gameday grade {}`)",
-        mode.label(),
-        journal_path.display(),
-        journal_path.display()
+        session.mode.label(),
+        path.display(),
+        path.display()
     );
     Ok(())
 }
 
-fn confirm_leave(input: &mut Input) -> bool {
-    matches!(input.read("The incident is not resolved. Leave anyway? Your commands are saved. [y/N] ", false), Line::Text(t) if t.trim().eq_ignore_ascii_case("y") || t.trim().eq_ignore_ascii_case("yes"))
+impl Session<'_> {
+    fn prompt(&self) -> String {
+        let id = &self.entry.scenario.id;
+        match self.deadline {
+            Some(d) => format!(
+                "[{}] {id} ({} left)> ",
+                self.sim.clock(),
+                d.remaining_label()
+            ),
+            None => format!("[{}] {id}> ", self.sim.clock()),
+        }
+    }
+
+    fn time_up(&self) -> bool {
+        self.deadline.is_some_and(|d| d.remaining_ms() == 0)
+    }
+
+    /// The REPL: reads commands until the scenario is resolved or over, the candidate leaves,
+    /// the deadline passes or the input ends. Every accepted command is journalled and synced
+    /// before its result is shown.
+    pub fn run(&mut self, input: &mut Input) -> Result<Outcome, String> {
+        let scenario = &self.entry.scenario;
+        let style = self.style;
+        // What is already paging when the candidate sits down.
+        for notice in self.sim.take_notices() {
+            println!("{}", render::notice(&notice, &scenario.start, style));
+        }
+        let _countdown = self.deadline.map(|d| input.countdown(d));
+        while !self.sim.is_over() {
+            if self.time_up() {
+                return Ok(Outcome::TimeUp);
+            }
+            input.set_names(self.sim.names());
+            input.set_alert_names(self.sim.alert_names());
+            input.set_cloud_names(self.sim.cloud_names());
+            input.set_storage_names(self.sim.storage_names());
+            input.set_hypervisors(self.sim.hypervisors());
+            input.set_host_types(self.sim.host_types());
+            let text = match input.read(&self.prompt(), true) {
+                Line::Text(t) => t,
+                Line::Interrupted => {
+                    println!("^C (type `quit` to leave)");
+                    continue;
+                }
+                Line::End => {
+                    if !input.interactive() {
+                        return Ok(Outcome::Stopped);
+                    }
+                    if confirm_leave(input, self.leave_question) {
+                        return Ok(Outcome::Left);
+                    }
+                    continue;
+                }
+            };
+            if self.time_up() {
+                println!("error: time is up; `{}` was not run", text.trim());
+                return Ok(Outcome::TimeUp);
+            }
+            let line = text.trim();
+            if line.is_empty() {
+                continue;
+            }
+            if line.len() > MAX_LINE {
+                println!(
+                    "error: that line is {} bytes; commands are at most {MAX_LINE}",
+                    line.len()
+                );
+                continue;
+            }
+            let (head, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let head = head.to_ascii_lowercase();
+            match head.as_str() {
+                "help" | "?" => {
+                    if rest.trim().is_empty() {
+                        print!("{}", help::overview());
+                    } else {
+                        print!("{}", help::command(rest.trim()));
+                    }
+                    continue;
+                }
+                "quit" | "exit" => {
+                    if !input.interactive() || confirm_leave(input, self.leave_question) {
+                        return Ok(Outcome::Left);
+                    }
+                    continue;
+                }
+                "hint" if self.mode == Mode::Exam => {
+                    println!("error: hints are off in exam mode");
+                    continue;
+                }
+                _ => {}
+            }
+            let at = self.sim.now();
+            match self.sim.execute(line) {
+                Ok(response) => {
+                    // Journalled and synced before the result is shown: an acknowledged command survives a crash.
+                    self.journal.append(at.ms(), line, wall_ms())?;
+                    print!("{}", render::response(&response, &scenario.start, style));
+                    for notice in self.sim.take_notices() {
+                        println!("{}", render::notice(&notice, &scenario.start, style));
+                    }
+                    if matches!(response, Response::Resolved) {
+                        return Ok(Outcome::Resolved);
+                    }
+                }
+                Err(e) => println!("error: {e}"),
+            }
+            let _ = std::io::stdout().flush();
+        }
+        Ok(Outcome::Over)
+    }
 }
 
-fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {
+fn confirm_leave(input: &mut Input, question: &str) -> bool {
+    matches!(input.read(question, false), Line::Text(t) if t.trim().eq_ignore_ascii_case("y") || t.trim().eq_ignore_ascii_case("yes"))
+}
+
+pub fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {
     let s = &entry.scenario;
     let hints = match mode {
         Mode::Practice => format!(

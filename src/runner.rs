@@ -1,9 +1,13 @@
 //! Replaying a journal, and grading a finished run against both counterfactuals (the reference
 //! solution and doing nothing) on the same seed.
 
-use engine::{Sim, run_nothing, run_reference};
+use std::path::Path;
+
+use engine::{RunRecord, Sim, run_nothing, run_reference};
 use grader::Scorecard;
-use scenarios::{Dur, Scenario};
+use scenarios::{Dur, Pack, Scenario};
+
+use crate::library::{self, Entry, Library};
 
 /// Replays journalled commands, checking each lands at the simulated time it was entered.
 pub fn replay<'a>(
@@ -30,6 +34,15 @@ pub fn replay<'a>(
 /// Grades a run (finishing it first) against the reference and doing nothing on the same seed.
 pub fn grade(scenario: &Scenario, seed: u64, sim: &mut Sim) -> Result<Scorecard, String> {
     sim.finish();
+    grade_record(scenario, seed, &sim.record())
+}
+
+/// Grades a finished run's record against the reference and doing nothing on the same seed.
+pub fn grade_record(
+    scenario: &Scenario,
+    seed: u64,
+    record: &RunRecord,
+) -> Result<Scorecard, String> {
     let reference = run_reference(scenario, seed).map_err(|e| {
         format!(
             "the scenario's reference solution fails at step {}: {}",
@@ -38,7 +51,7 @@ pub fn grade(scenario: &Scenario, seed: u64, sim: &mut Sim) -> Result<Scorecard,
         )
     })?;
     let targets = grader::reference_targets(&reference.record());
-    let mut card = grader::grade(scenario, &sim.record(), &targets);
+    let mut card = grader::grade(scenario, record, &targets);
     let best = grader::grade(scenario, &reference.record(), &targets).total;
     let worst = grader::grade(scenario, &run_nothing(scenario, seed).record(), &targets).total;
     grader::compare(&mut card, worst, best);
@@ -98,5 +111,84 @@ pub fn fairness(source: &str, text: &str, seed: u64) -> Result<Fairness, String>
         reference: grader::grade(&scenario, &reference, &targets),
         nothing: grader::grade(&scenario, &run_nothing(&scenario, seed).record(), &targets),
         variant,
+    })
+}
+
+/// The scenario as a pack grades it: each rubric KPI's weight multiplied by the pack's weight
+/// for it.
+pub fn weighted(scenario: &Scenario, pack: &Pack) -> Scenario {
+    let mut s = scenario.clone();
+    for k in &mut s.rubric.kpis {
+        k.weight *= pack.weight_of(k.kpi);
+    }
+    s
+}
+
+/// A journal read back and replayed on the scenario it names, as far as it goes.
+pub struct Replayed {
+    pub read: crate::journal::Read,
+    /// The scenario, in the variant the journal's seed picks.
+    pub entry: Entry,
+    pub sim: Sim,
+    /// What the reader should know: a torn last line dropped, an engine or variant mismatch.
+    pub warnings: Vec<String>,
+}
+
+/// Reads a journal, finds its scenario (the file it was played from if that still has the same
+/// hash, else the library's by id), refuses a scenario whose hash differs, and replays every
+/// command. Nothing stored in the journal but the commands and the seed is trusted.
+pub fn replay_journal(library: &Library, path: &Path) -> Result<Replayed, String> {
+    let read = crate::journal::read(path)?;
+    let mut warnings = Vec::new();
+    if let Some(w) = &read.warning {
+        warnings.push(format!("{}: {w}", path.display()));
+    }
+    let h = &read.header;
+    // A session played from a file names that file; otherwise look the id up in the library.
+    let from_file = (!h.source.starts_with("builtin:") && Path::new(&h.source).is_file())
+        .then(|| library::load_path(Path::new(&h.source)).ok())
+        .flatten()
+        .filter(|e| e.hash == h.scenario_hash);
+    let entry = match from_file {
+        Some(e) => e,
+        None => library
+            .find(&h.scenario)
+            .map_err(|e| format!("cannot find the journal's scenario: {e}"))?,
+    };
+    if entry.hash != h.scenario_hash {
+        return Err(format!(
+            "{}: the journal was played on a different version of `{}` (scenario hash {}…, this library has {}…); \
+             it cannot be replayed faithfully. Grade it with the content it was played on (--content DIR)",
+            path.display(),
+            h.scenario,
+            h.scenario_hash.get(..12).unwrap_or(&h.scenario_hash),
+            &entry.hash[..12]
+        ));
+    }
+    let entry = entry.for_seed(h.seed)?;
+    if !h.variant.is_empty() && h.variant != entry.variant.to_string() {
+        warnings.push(format!(
+            "the journal records variant `{}` but seed {} selects `{}` here",
+            h.variant, h.seed, entry.variant
+        ));
+    }
+    if h.engine != engine::ENGINE_VERSION {
+        warnings.push(format!(
+            "journal written by engine {}, replaying on {}",
+            h.engine,
+            engine::ENGINE_VERSION
+        ));
+    }
+    let sim = replay(
+        &entry.scenario,
+        h.seed,
+        read.entries.iter().map(|e| (e.at_ms, e.line.as_str())),
+    )
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Replayed {
+        read,
+        entry,
+        sim,
+        warnings,
     })
 }

@@ -8,6 +8,7 @@ mod load;
 mod locate;
 mod model;
 mod monitoring;
+mod pack;
 mod validate;
 mod variant;
 
@@ -21,6 +22,9 @@ pub use load::{MAX_FILE_BYTES, load_every_variant, load_file, load_str, load_var
 pub use locate::{Locations, Pos};
 pub use model::*;
 pub use monitoring::{HOST_ONLY_METRICS, MIN_BURN_WINDOW, max_burn, never_holds};
+pub use pack::{
+    MAX_PACK_SCENARIOS, MAX_PACK_TIME, Pack, PackMode, PackScenario, is_pack, load_pack,
+};
 pub use validate::{
     MAX_ENTITIES, MAX_TICKS, SOURCES, clock_label, default_port, parse_clock, validate, version_cmp,
 };

@@ -74,10 +74,28 @@ fn load_choices(
     }
     let (text, chosen) = variant::apply(original, axes, indices);
     let source = text.as_str();
+    let scenario: Scenario = parse_ron(file, source)?;
+    let mut diagnostics = validate::validate(&scenario);
+    if diagnostics.is_empty() {
+        return Ok((scenario, chosen));
+    }
+    locate_all(source, &mut diagnostics);
+    Err(LoadError {
+        file: file.to_owned(),
+        source: source.to_owned(),
+        diagnostics,
+    })
+}
+
+/// Parses RON text into `T`, turning a parse error into a positioned diagnostic.
+pub(crate) fn parse_ron<T: serde::de::DeserializeOwned>(
+    file: &str,
+    source: &str,
+) -> Result<T, LoadError> {
     // `implicit_some` lets authors write `workers: 8` for an optional field, not `Some(8)`.
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    let scenario: Scenario = options.from_str(source).map_err(|e| {
+    options.from_str(source).map_err(|e| {
         let mut d = parse_diagnostic(&e);
         // ron stops a whole number at the decimal point and then expects a comma.
         let at = source
@@ -93,16 +111,6 @@ fn load_choices(
             source: source.to_owned(),
             diagnostics: vec![d],
         }
-    })?;
-    let mut diagnostics = validate::validate(&scenario);
-    if diagnostics.is_empty() {
-        return Ok((scenario, chosen));
-    }
-    locate_all(source, &mut diagnostics);
-    Err(LoadError {
-        file: file.to_owned(),
-        source: source.to_owned(),
-        diagnostics,
     })
 }
 

@@ -1,1 +1,4 @@
-//! (rendering of reports: markdown)
+use super::model::Report;
+pub fn candidate(r: &Report) -> String {
+    format!("# {}\n", r.candidate)
+}
