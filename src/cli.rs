@@ -53,11 +53,15 @@ pub enum Cmd {
     },
     /// Regrade a session by replaying its journal (stored scores are never trusted).
     Grade {
-        /// A journal written by `gameday play`.
+        /// A journal written by `gameday play` or `gameday assess`.
         journal: PathBuf,
         /// Print the scorecard as JSON.
         #[arg(long)]
         json: bool,
+        /// Grade with this rubric (a RON file holding what a scenario's `rubric:` field holds)
+        /// instead of the scenario's own; the reference and doing nothing are regraded with it too.
+        #[arg(long, value_name = "FILE")]
+        rubric: Option<PathBuf>,
     },
     /// Sit an assessment pack: its scenarios one after another, against the clock.
     Assess(AssessArgs),

@@ -213,6 +213,30 @@ pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
         Library::Builtin => "gameday play <id>".to_owned(),
         Library::Dir(dir) => format!("gameday --content {} play <id>", dir.display()),
     };
+    let packs = library.packs()?;
+    if !packs.is_empty() {
+        let rows: Vec<Vec<String>> = packs
+            .iter()
+            .map(|p| {
+                let p = &p.pack;
+                vec![
+                    p.id.clone(),
+                    p.role.clone(),
+                    p.level.label().into(),
+                    p.scenarios.len().to_string(),
+                    p.time_limit.to_string(),
+                    format!("{:.0}", p.pass),
+                ]
+            })
+            .collect();
+        emit!(
+            "\nAssessment packs (`gameday assess --pack <id> --candidate NAME`):\n{}",
+            render::table(
+                &["pack", "role", "level", "scenarios", "limit", "pass"],
+                &rows
+            )
+        );
+    }
     emitln!(
         "\n{} covering {} of the role's {} duties{}. Play one with `{play}`.",
         plural(items.len(), "scenario"),
@@ -227,7 +251,13 @@ pub fn list(library: &Library, json: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn grade(library: &Library, path: &Path, json: bool, style: Style) -> Result<ExitCode, String> {
+pub fn grade(
+    library: &Library,
+    path: &Path,
+    json: bool,
+    rubric: Option<&Path>,
+    style: Style,
+) -> Result<ExitCode, String> {
     let runner::Replayed {
         read,
         entry,
@@ -238,16 +268,29 @@ pub fn grade(library: &Library, path: &Path, json: bool, style: Style) -> Result
         eprintln!("warning: {w}");
     }
     let h = &read.header;
-    let card = runner::grade(&entry.scenario, h.seed, &mut sim)?;
+    let (scenario, graded_with) = match rubric {
+        Some(file) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read rubric {}: {e}", file.display()))?;
+            let s = scenarios::with_rubric(&entry.scenario, &file.display().to_string(), &text)
+                .map_err(|e| e.to_string())?;
+            (s, format!("the rubric in {}", file.display()))
+        }
+        None => (
+            entry.scenario.clone(),
+            "the scenario's own rubric".to_owned(),
+        ),
+    };
+    let card = runner::grade(&scenario, h.seed, &mut sim)?;
     if json {
         emitln!(
             "{}",
             serde_json::to_string_pretty(&card).expect("serializes")
         );
     } else {
-        emit!("{}", render::scorecard(&card, &entry.scenario, style));
+        emit!("{}", render::scorecard(&card, &scenario, style));
         emitln!(
-            "\nRegraded by replaying {} commands, played in {} mode on seed {} (variant: {}).",
+            "\nRegraded with {graded_with} by replaying {} commands, played in {} mode on seed {} (variant: {}).",
             read.entries.len(),
             h.mode,
             h.seed,
@@ -269,8 +312,29 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
         return Err("no .ron files found in the paths given".into());
     }
     let mut failed = 0;
+    // Packs name scenarios by id: those checked here, or the built-in library's.
+    let mut known: std::collections::BTreeSet<String> = Library::Builtin
+        .load_all()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.scenario.id)
+        .collect();
     for f in &files {
-        match check_one(f) {
+        if let Ok(text) = std::fs::read_to_string(f)
+            && !scenarios::is_pack(&text)
+            && let Ok(s) = scenarios::load_str(&f.display().to_string(), &text)
+        {
+            known.insert(s.id);
+        }
+    }
+    for f in &files {
+        let is_pack = std::fs::read_to_string(f).is_ok_and(|t| scenarios::is_pack(&t));
+        let result = if is_pack {
+            check_pack(f, &known)
+        } else {
+            check_one(f)
+        };
+        match result {
             Ok(line) => emitln!("ok: {} ({line})", f.display()),
             Err(text) => {
                 failed += 1;
@@ -361,6 +425,46 @@ fn check_one(path: &Path) -> Result<String, String> {
         range(|r| r.reference.total),
         range(|r| r.nothing.total),
         FAIRNESS_SEEDS.len()
+    ))
+}
+
+/// Loads a pack and checks that every scenario it names exists.
+fn check_pack(path: &Path, known: &std::collections::BTreeSet<String>) -> Result<String, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("error: {}: cannot read the file: {e}", path.display()))?;
+    let pack =
+        scenarios::load_pack(&path.display().to_string(), &text).map_err(|e| e.to_string())?;
+    let mut d: Vec<scenarios::Diagnostic> = pack
+        .scenarios
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !known.contains(&s.scenario))
+        .map(|(i, s)| {
+            let mut diag = scenarios::Diagnostic::at(
+                format!("scenarios[{i}].scenario"),
+                format!("unknown scenario `{}`", s.scenario),
+            );
+            diag.help = scenarios::suggest(&s.scenario, known.iter().map(String::as_str));
+            diag
+        })
+        .collect();
+    if !d.is_empty() {
+        scenarios::locate_all(&text, &mut d);
+        return Err(scenarios::LoadError {
+            file: path.display().to_string(),
+            source: text,
+            diagnostics: d,
+        }
+        .to_string());
+    }
+    Ok(format!(
+        "{}: pack for {} ({} level), {}, {} in all, pass line {}",
+        pack.id,
+        pack.role,
+        pack.level.label(),
+        plural(pack.scenarios.len(), "scenario"),
+        pack.time_limit,
+        pack.pass
     ))
 }
 

@@ -32,6 +32,10 @@ pub struct Header {
     /// from the seed, and the grade says so if the two disagree).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub variant: String,
+    /// SHA-256 of what the simulation reads of the scenario (all but its rubric and reference):
+    /// when the file has changed but this has not, the journal is regraded on the current file.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sim_hash: String,
     #[serde(default)]
     pub sum: String,
 }
@@ -275,6 +279,7 @@ mod tests {
             engine: "0.1.0".into(),
             mode: "practice".into(),
             variant: String::new(),
+            sim_hash: String::new(),
             sum: String::new(),
         }
     }

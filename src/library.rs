@@ -40,6 +40,19 @@ impl Entry {
     }
 }
 
+/// A hash of what the simulation reads of a scenario (a variant of it): everything but the
+/// rubric and the reference solution, which only grading reads. A journal whose scenario file
+/// has changed can still be replayed faithfully when this is unchanged.
+pub fn sim_hash(scenario: &Scenario) -> String {
+    let mut s = scenario.clone();
+    s.rubric.kpis.clear();
+    s.rubric.root_cause.clear();
+    s.rubric.escalation = None;
+    s.rubric.status_every = scenarios::Dur(0);
+    s.reference.clear();
+    hash(&serde_json::to_vec(&s).expect("scenarios serialize"))
+}
+
 pub fn hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()

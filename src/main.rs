@@ -54,7 +54,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Cmd::Play(args) => commands::play(&library, args, style),
         Cmd::List { json } => commands::list(&library, json),
-        Cmd::Grade { journal, json } => commands::grade(&library, &journal, json, style),
+        Cmd::Grade {
+            journal,
+            json,
+            rubric,
+        } => commands::grade(&library, &journal, json, rubric.as_deref(), style),
         Cmd::Check { files } => commands::check(&files),
         Cmd::Assess(args) => assess::assess(&library, args, style),
         Cmd::Report(args) => commands::report(&library, args, style),

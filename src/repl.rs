@@ -278,6 +278,7 @@ pub fn header(entry: &Entry, seed: u64, mode: Mode) -> journal::Header {
         engine: engine::ENGINE_VERSION.into(),
         mode: mode.label().into(),
         variant: entry.variant.to_string(),
+        sim_hash: crate::library::sim_hash(&entry.scenario),
         sum: String::new(),
     }
 }

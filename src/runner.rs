@@ -155,17 +155,33 @@ pub fn replay_journal(library: &Library, path: &Path) -> Result<Replayed, String
             .find(&h.scenario)
             .map_err(|e| format!("cannot find the journal's scenario: {e}"))?,
     };
-    if entry.hash != h.scenario_hash {
-        return Err(format!(
-            "{}: the journal was played on a different version of `{}` (scenario hash {}…, this library has {}…); \
-             it cannot be replayed faithfully. Grade it with the content it was played on (--content DIR)",
+    let refuse = |entry: &Entry| {
+        format!(
+            "{}: the journal was played on a different version of `{}` (scenario hash {}…, this library has {}…) \
+             and the simulation itself has changed, so it cannot be replayed faithfully. \
+             Grade it with the content it was played on (--content DIR)",
             path.display(),
             h.scenario,
             h.scenario_hash.get(..12).unwrap_or(&h.scenario_hash),
-            &entry.hash[..12]
-        ));
+            entry.hash.get(..12).unwrap_or(&entry.hash)
+        )
+    };
+    let changed = entry.hash != h.scenario_hash;
+    if changed && h.sim_hash.is_empty() {
+        return Err(refuse(&entry));
     }
     let entry = entry.for_seed(h.seed)?;
+    if changed {
+        if library::sim_hash(&entry.scenario) != h.sim_hash {
+            return Err(refuse(&entry));
+        }
+        warnings.push(format!(
+            "`{}` has changed since this journal was played, but only in its rubric or reference \
+             solution: regraded against the current file ({}…)",
+            h.scenario,
+            entry.hash.get(..12).unwrap_or(&entry.hash)
+        ));
+    }
     if !h.variant.is_empty() && h.variant != entry.variant.to_string() {
         warnings.push(format!(
             "the journal records variant `{}` but seed {} selects `{}` here",

@@ -18,7 +18,9 @@ pub use calendar::{
 };
 pub use diagnostic::{Diagnostic, LoadError, suggest};
 pub use duration::{Dur, MAX_DURATION_MS};
-pub use load::{MAX_FILE_BYTES, load_every_variant, load_file, load_str, load_variant, locate_all};
+pub use load::{
+    MAX_FILE_BYTES, load_every_variant, load_file, load_str, load_variant, locate_all, with_rubric,
+};
 pub use locate::{Locations, Pos};
 pub use model::*;
 pub use monitoring::{HOST_ONLY_METRICS, MIN_BURN_WINDOW, max_burn, never_holds};

@@ -189,3 +189,38 @@ fn parse_help(message: &str) -> Option<String> {
         None
     }
 }
+
+/// A scenario graded with another rubric: `text` is a RON `Rubric` (the scenario's `rubric:`
+/// field on its own), checked against the scenario as if it were written in it.
+pub fn with_rubric(scenario: &Scenario, file: &str, text: &str) -> Result<Scenario, LoadError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(LoadError::single(
+            file,
+            "the rubric file is over the size limit",
+        ));
+    }
+    let rubric: crate::Rubric = parse_ron(file, text)?;
+    let mut s = scenario.clone();
+    s.rubric = rubric;
+    let mut diagnostics: Vec<Diagnostic> = validate::validate(&s)
+        .into_iter()
+        .filter(|d| d.path.as_deref().is_some_and(|p| p.starts_with("rubric")))
+        .map(|mut d| {
+            d.path = d.path.as_deref().map(|p| {
+                p.trim_start_matches("rubric")
+                    .trim_start_matches('.')
+                    .to_owned()
+            });
+            d
+        })
+        .collect();
+    if diagnostics.is_empty() {
+        return Ok(s);
+    }
+    locate_all(text, &mut diagnostics);
+    Err(LoadError {
+        file: file.to_owned(),
+        source: text.to_owned(),
+        diagnostics,
+    })
+}
