@@ -28,6 +28,78 @@ pub fn candidate_seed(pack: &str, candidate: &str) -> u64 {
     u64::from_le_bytes(bytes) % 1_000_000
 }
 
+/// How many seeds after the name's own are tried for variants unlike the other candidates'.
+const SEED_TRIES: u64 = 512;
+
+/// The candidate's seed: the name's own ([`candidate_seed`]) or the first after it whose
+/// variants overlap least with those of the candidates already in the same parent folder (as
+/// `assessments/<pack>/<candidate>` puts them), so that, while the scenarios have variants to
+/// spare, no two candidates face the same failing host or numbers.
+fn choose_seed(
+    library: &Library,
+    pack: &PackEntry,
+    candidate: &str,
+    dir: &Path,
+) -> Result<u64, String> {
+    let base = candidate_seed(&pack.pack.id, candidate);
+    let mut axes = Vec::new();
+    for s in &pack.pack.scenarios {
+        axes.push(scenarios::variant_axes(&library.find(&s.scenario)?.text));
+    }
+    let picks = |seed: u64| -> Vec<Vec<usize>> {
+        axes.iter()
+            .map(|a| scenarios::pick_for_seed(a, seed))
+            .collect()
+    };
+    let others: Vec<Vec<Vec<usize>>> = sibling_seeds(dir, &pack.pack.id)
+        .into_iter()
+        .map(picks)
+        .collect();
+    if others.is_empty() {
+        return Ok(base);
+    }
+    // Fewest scenarios played in the same variant as someone else, then fewest equal axes.
+    let overlap = |seed: u64| {
+        let mine = picks(seed);
+        let mut same_scenarios = 0;
+        let mut same_axes = 0;
+        for theirs in &others {
+            for (a, b) in mine.iter().zip(theirs) {
+                if !a.is_empty() && a == b {
+                    same_scenarios += 1;
+                }
+                same_axes += a.iter().zip(b).filter(|(x, y)| x == y).count();
+            }
+        }
+        (same_scenarios, same_axes)
+    };
+    Ok((0..SEED_TRIES)
+        .map(|k| (base + k) % 1_000_000)
+        .min_by_key(|&seed| overlap(seed))
+        .unwrap_or(base))
+}
+
+/// Seeds of the assessments of `pack` in the folders beside `dir`.
+fn sibling_seeds(dir: &Path, pack: &str) -> Vec<u64> {
+    let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p != dir && p.join(session_log::FILE).is_file())
+        .collect();
+    dirs.sort();
+    dirs.iter()
+        .filter_map(|d| session_log::read(d).ok())
+        .filter(|r| r.begin().pack == pack)
+        .map(|r| r.begin().seed)
+        .collect()
+}
+
 /// Wall-clock time left, to the minute when it is long: `25 min`, `1 h 39 min`, `45 s`.
 fn left_label(ms: u64) -> String {
     let s = ms.div_ceil(1_000);
@@ -102,9 +174,10 @@ fn begin(
         ));
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let seed = args
-        .seed
-        .unwrap_or_else(|| candidate_seed(&pack.pack.id, candidate));
+    let seed = match args.seed {
+        Some(seed) => seed,
+        None => choose_seed(library, &pack, candidate, &dir)?,
+    };
     let content = match library {
         Library::Builtin => None,
         Library::Dir(d) => Some(

@@ -18,6 +18,8 @@ macro_rules! assert_snap {
 #[path = "it/support.rs"]
 mod support;
 
+#[path = "it/assessments.rs"]
+mod assessments;
 #[path = "it/capacity.rs"]
 mod capacity;
 #[path = "it/cli.rs"]
