@@ -313,18 +313,18 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
     }
     let mut failed = 0;
     // Packs name scenarios by id: those checked here, or the built-in library's.
-    let mut known: std::collections::BTreeSet<String> = Library::Builtin
+    let mut known: std::collections::BTreeMap<String, Entry> = Library::Builtin
         .load_all()
         .unwrap_or_default()
         .into_iter()
-        .map(|e| e.scenario.id)
+        .map(|e| (e.scenario.id.clone(), e))
         .collect();
     for f in &files {
         if let Ok(text) = std::fs::read_to_string(f)
             && !scenarios::is_pack(&text)
-            && let Ok(s) = scenarios::load_str(&f.display().to_string(), &text)
+            && let Ok(e) = library::load_path(f)
         {
-            known.insert(s.id);
+            known.insert(e.scenario.id.clone(), e);
         }
     }
     for f in &files {
@@ -390,7 +390,7 @@ fn check_one(path: &Path) -> Result<String, String> {
     }
     let mut runs = Vec::with_capacity(FAIRNESS_SEEDS.len());
     for seed in FAIRNESS_SEEDS {
-        runs.push(runner::fairness(&entry.source, &entry.text, seed)?);
+        runs.push(runner::fairness(&entry.source, &entry.text, seed, None)?);
     }
     let s = &entry.scenario;
     let unfair: Vec<String> = runs
@@ -428,45 +428,86 @@ fn check_one(path: &Path) -> Result<String, String> {
     ))
 }
 
-/// Loads a pack and checks that every scenario it names exists.
-fn check_pack(path: &Path, known: &std::collections::BTreeSet<String>) -> Result<String, String> {
+/// Loads a pack, checks that every scenario it names exists, and that with the pack's weights
+/// each scenario still tells its reference solution from doing nothing (on seed 1).
+fn check_pack(
+    path: &Path,
+    known: &std::collections::BTreeMap<String, Entry>,
+) -> Result<String, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("error: {}: cannot read the file: {e}", path.display()))?;
     let pack =
         scenarios::load_pack(&path.display().to_string(), &text).map_err(|e| e.to_string())?;
-    let mut d: Vec<scenarios::Diagnostic> = pack
+    let located = |mut d: Vec<scenarios::Diagnostic>| {
+        scenarios::locate_all(&text, &mut d);
+        scenarios::LoadError {
+            file: path.display().to_string(),
+            source: text.clone(),
+            diagnostics: d,
+        }
+        .to_string()
+    };
+    let unknown: Vec<scenarios::Diagnostic> = pack
         .scenarios
         .iter()
         .enumerate()
-        .filter(|(_, s)| !known.contains(&s.scenario))
+        .filter(|(_, s)| !known.contains_key(&s.scenario))
         .map(|(i, s)| {
             let mut diag = scenarios::Diagnostic::at(
                 format!("scenarios[{i}].scenario"),
                 format!("unknown scenario `{}`", s.scenario),
             );
-            diag.help = scenarios::suggest(&s.scenario, known.iter().map(String::as_str));
+            diag.help = scenarios::suggest(&s.scenario, known.keys().map(String::as_str));
             diag
         })
         .collect();
-    if !d.is_empty() {
-        scenarios::locate_all(&text, &mut d);
-        return Err(scenarios::LoadError {
-            file: path.display().to_string(),
-            source: text,
-            diagnostics: d,
+    if !unknown.is_empty() {
+        return Err(located(unknown));
+    }
+    let mut lowest_reference = f64::INFINITY;
+    let mut highest_nothing = f64::NEG_INFINITY;
+    let mut unfair = Vec::new();
+    for (i, s) in pack.scenarios.iter().enumerate() {
+        let e = &known[&s.scenario];
+        let run = runner::fairness(&e.source, &e.text, PACK_SEED, Some(&pack))?;
+        lowest_reference = lowest_reference.min(run.reference.total);
+        highest_nothing = highest_nothing.max(run.nothing.total);
+        if !run.fair() {
+            unfair.push((i, run.explain(&s.scenario)));
         }
-        .to_string());
+    }
+    if !unfair.is_empty() {
+        let d = unfair
+            .iter()
+            .map(|(i, _)| {
+                scenarios::Diagnostic::at(
+                    format!("scenarios[{i}].scenario"),
+                    "with the pack's weights the rubric no longer tells the reference solution from doing nothing",
+                )
+                .with_help("lower the pack's weight multipliers on the KPIs that doing nothing scores well on")
+            })
+            .collect();
+        return Err(format!(
+            "{}{}",
+            located(d),
+            unfair.into_iter().map(|(_, t)| t).collect::<String>()
+        ));
     }
     Ok(format!(
-        "{}: pack for {} ({} level), {}, {} in all, pass line {}",
+        "{}: pack for {} ({} level), {}, {} in all, pass line {}; reference >= {:.1} and doing nothing <= {:.1} under the pack's weights on seed {PACK_SEED}",
         pack.id,
         pack.role,
         pack.level.label(),
         plural(pack.scenarios.len(), "scenario"),
         pack.time_limit,
-        pack.pass
+        pack.pass,
+        lowest_reference,
+        highest_nothing
     ))
 }
+
+/// The seed `check` grades a pack's scenarios on with the pack's weights.
+const PACK_SEED: u64 = 1;
 
 /// Seeds `check` grades each scenario on; each picks its own variant.
 const FAIRNESS_SEEDS: [u64; 5] = [1, 2, 3, 4, 5];

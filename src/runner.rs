@@ -92,10 +92,20 @@ impl Fairness {
     }
 }
 
-/// Grades the reference solution and doing nothing on `seed`, with the variant the seed picks.
-pub fn fairness(source: &str, text: &str, seed: u64) -> Result<Fairness, String> {
+/// Grades the reference solution and doing nothing on `seed`, with the variant the seed picks
+/// (and with a pack's weights, if one is given).
+pub fn fairness(
+    source: &str,
+    text: &str,
+    seed: u64,
+    pack: Option<&Pack>,
+) -> Result<Fairness, String> {
     let (scenario, variant) =
         scenarios::load_variant(source, text, seed).map_err(|e| e.to_string())?;
+    let scenario = match pack {
+        Some(p) => weighted(&scenario, p),
+        None => scenario,
+    };
     let reference = run_reference(&scenario, seed)
         .map_err(|e| {
             format!(

@@ -175,8 +175,16 @@ pub fn journal_lines(path: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// Every `.ron` file under `dir`, sorted.
+/// Every scenario file under `dir` (`.ron` files that are not assessment packs), sorted.
 pub fn ron_files(dir: &Path) -> Vec<PathBuf> {
+    all_ron_files(dir)
+        .into_iter()
+        .filter(|p| !std::fs::read_to_string(p).is_ok_and(|t| scenarios::is_pack(&t)))
+        .collect()
+}
+
+/// Every `.ron` file under `dir`, scenarios and packs, sorted.
+pub fn all_ron_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
