@@ -565,6 +565,7 @@ pub fn report(
         return Ok(ExitCode::SUCCESS);
     }
     let ranked = report::ranked(&reports);
+    let places = report::places(&ranked);
     let first = ranked.first().expect("at least one folder");
     let mut header: Vec<String> = ["rank", "candidate", "total", "result"]
         .map(String::from)
@@ -576,7 +577,7 @@ pub fn report(
         .enumerate()
         .map(|(i, r)| {
             let mut row = vec![
-                format!("{}", i + 1),
+                places[i].to_string(),
                 r.candidate.clone(),
                 format!("{:.1}", r.total),
                 match (r.passed, r.complete) {
