@@ -20,6 +20,8 @@ mod support;
 
 #[path = "it/assessments.rs"]
 mod assessments;
+#[path = "it/browser.rs"]
+mod browser;
 #[path = "it/capacity.rs"]
 mod capacity;
 #[path = "it/cli.rs"]
