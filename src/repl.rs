@@ -338,7 +338,8 @@ fn finish_play(mut session: Session, outcome: Outcome, seed: u64) -> Result<(), 
     if matches!(outcome, Outcome::Left | Outcome::Stopped) {
         println!(
             "\nLeft at {} without resolving. The session is saved in {}\n\
-             Go on with it with `gameday play --resume {}`, or grade it as it stands with `gameday grade {}`.",
+             Go on with it:          gameday play --resume {}\n\
+             Grade it as it stands:  gameday grade {}",
             session.sim.clock(),
             path.display(),
             path.display(),

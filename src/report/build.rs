@@ -314,10 +314,7 @@ fn timeline(g: &Graded, opened_ms: u64, resumes_ms: &[u64]) -> Timeline {
                 at_ms: c.at.ms(),
                 clock: clock_label(&g.start, c.at),
                 line: c.line.clone(),
-                class: serde_json::to_value(&c.class)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                class: class_label(&c.class),
                 harm: c.harm.clone(),
                 wall_gap_s: gap,
             }
@@ -332,6 +329,15 @@ fn timeline(g: &Graded, opened_ms: u64, resumes_ms: &[u64]) -> Timeline {
         samples,
         faults,
         commands,
+    }
+}
+
+/// The command class as its serialised name: `observe`, `act`, `note`, `escalate`, ...
+fn class_label(class: &engine::CommandClass) -> String {
+    match serde_json::to_value(class) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(map)) => map.keys().next().cloned().unwrap_or_default(),
+        _ => String::new(),
     }
 }
 

@@ -164,7 +164,8 @@ pub struct CommandMark {
     pub at_ms: u64,
     pub clock: String,
     pub line: String,
-    /// "observe", "act", "communicate", ... (the engine's class of the command).
+    /// The engine's class of the command: "observe", "act", "wait", "note", "hint", "resolve",
+    /// "configure" or "escalate".
     pub class: String,
     /// Why the engine judged it harmful, if it did.
     pub harm: Option<String>,

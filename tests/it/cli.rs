@@ -157,7 +157,9 @@ fn check_accepts_the_shipped_content() {
     let out = gameday(&["check", "content/"]);
     let stdout = out.ok();
     assert!(out.stderr.is_empty(), "{}", out.stderr);
-    let n = shipped_ids().len();
+    // The scenarios and the assessment packs.
+    let n = crate::support::all_ron_files(&Path::new(ROOT).join("content")).len();
+    assert_eq!(n, shipped_ids().len() + 3);
     assert!(
         stdout.ends_with(&format!("checked {n} files: all ok\n")),
         "{stdout}"

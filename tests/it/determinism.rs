@@ -47,11 +47,12 @@ fn replayed_scorecard_matches_the_live_one() {
     let text = s.grade(&journal, false);
     let card = text
         .ok()
-        .split("\nRegraded by replaying")
+        .split("\nRegraded with the scenario's own rubric by replaying")
         .next()
         .expect("a scorecard");
     assert!(
-        text.ok().contains("Regraded by replaying"),
+        text.ok()
+            .contains("Regraded with the scenario's own rubric by replaying"),
         "{}",
         text.stdout
     );

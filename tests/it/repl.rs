@@ -117,7 +117,7 @@ fn end_of_input_leaves_unresolved_and_the_journal_still_grades() {
     let stdout = s.redact(out.ok());
     assert!(
         stdout.ends_with(
-            "\nLeft at 02:16 without resolving. The session is saved in [TMP]/j.jsonl\nGrade it as it stands with `gameday grade [TMP]/j.jsonl`.\n"
+            "\nLeft at 02:16 without resolving. The session is saved in [TMP]/j.jsonl\nGo on with it:          gameday play --resume [TMP]/j.jsonl\nGrade it as it stands:  gameday grade [TMP]/j.jsonl\n"
         ),
         "{stdout}"
     );
