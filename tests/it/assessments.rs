@@ -433,3 +433,70 @@ fn play_resume_goes_on_with_a_stopped_session() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("is finished"), "{}", out.both());
 }
+
+/// The Markdown report as a hiring manager reads it, with the wall-clock figures (which differ on
+/// every sitting) masked; the integrity section is tested on fixed times in the unit tests.
+#[test]
+fn markdown_and_json_reports_are_stable() {
+    let s = Scratch::new("assess-snapshots");
+    let dir = s.path("sat");
+    let out = s.run(
+        &[
+            "assess",
+            "--pack",
+            PACK,
+            "--candidate",
+            "Ada Lovelace",
+            "--seed",
+            "4242",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        script(&COMMANDS).as_bytes(),
+    );
+    out.ok();
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let (graded, rest) = md
+        .split_once("## Integrity signals")
+        .expect("an integrity section");
+    let notes = rest.split_once("## Notes").expect("notes").1;
+    let mut masked = String::new();
+    for line in graded.lines() {
+        let line = if line.starts_with("- Wall-clock time: ") {
+            "- Wall-clock time: [wall]".to_owned()
+        } else if line.starts_with("| ") {
+            // Table cells holding wall-clock figures: `0.1 s / 30 min` and `+0.1 s`.
+            line.split(" | ")
+                .map(|cell| {
+                    if cell.contains(" s / ") || cell.contains(" min / ") {
+                        "[wall] / limit".to_owned()
+                    } else if cell.starts_with('+')
+                        && (cell.ends_with(" s") || cell.ends_with(" min"))
+                    {
+                        "+[gap]".to_owned()
+                    } else {
+                        cell.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
+        } else {
+            line.to_owned()
+        };
+        masked.push_str(&line);
+        masked.push('\n');
+    }
+    masked.push_str("## Notes");
+    masked.push_str(notes);
+    assert_snap!("report_markdown", masked);
+
+    // The JSON, less the wall clock, with each chart's samples summarised.
+    let mut json = graded_part(report_json(&s, &dir));
+    for scenario in json["scenarios"].as_array_mut().unwrap() {
+        let samples = &mut scenario["timeline"]["samples"];
+        let n = samples.as_array().unwrap().len();
+        let first = samples[0].clone();
+        *samples = serde_json::json!({"count": n, "first": first});
+    }
+    assert_snap!("report_json", serde_json::to_string_pretty(&json).unwrap());
+}
