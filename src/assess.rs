@@ -422,9 +422,23 @@ impl Sitting<'_> {
             wall_ms: wall_ms(),
         })?;
         print!("{}", repl::banner(&entry, self.seed, mode, &path));
+        let sim = engine::Sim::new(&entry.scenario, self.seed);
+        self.play(&entry, sim, journal, mode, deadline, input)
+    }
+
+    /// Runs one scenario's REPL against its deadline.
+    fn play(
+        &self,
+        entry: &crate::library::Entry,
+        sim: engine::Sim,
+        journal: Writer,
+        mode: Mode,
+        deadline: Deadline,
+        input: &mut Input,
+    ) -> Result<Outcome, String> {
         let mut session = Session {
-            entry: &entry,
-            sim: engine::Sim::new(&entry.scenario, self.seed),
+            entry,
+            sim,
             journal,
             mode,
             style: self.style,
@@ -445,17 +459,9 @@ impl Sitting<'_> {
         deadline: Deadline,
         input: &mut Input,
     ) -> Result<Outcome, String> {
-        let replayed = runner::replay_journal(self.library, path)?;
-        for w in &replayed.warnings {
-            eprintln!("warning: {w}");
-        }
         let runner::Replayed {
-            read,
-            entry,
-            mut sim,
-            ..
-        } = replayed;
-        drop(sim.take_notices());
+            read, entry, sim, ..
+        } = repl::reopen(self.library, path)?;
         if sim.resolved() {
             return Ok(Outcome::Resolved);
         }
@@ -464,24 +470,8 @@ impl Sitting<'_> {
         }
         let journal = journal::Writer::resume(path, &read)?;
         print!("{}", repl::banner(&entry, self.seed, mode, path));
-        println!(
-            "Resumed: {} command{} replayed from the journal; it is now {}.",
-            read.entries.len(),
-            if read.entries.len() == 1 { "" } else { "s" },
-            sim.clock()
-        );
-        let mut session = Session {
-            entry: &entry,
-            sim,
-            journal,
-            mode,
-            style: self.style,
-            deadline: Some(deadline),
-            leave_question: repl::LEAVE_PACK,
-        };
-        let outcome = session.run(input)?;
-        self.practice_scorecard(mode, outcome, &mut session)?;
-        Ok(outcome)
+        println!("{}", repl::resumed(read.entries.len(), &sim));
+        self.play(&entry, sim, journal, mode, deadline, input)
     }
 
     /// In a practice pack the candidate sees each scenario's scorecard as it closes.

@@ -83,18 +83,9 @@ fn resume(
     script: Option<&Path>,
     style: Style,
 ) -> Result<ExitCode, String> {
-    let replayed = runner::replay_journal(library, path)?;
-    for w in &replayed.warnings {
-        eprintln!("warning: {w}");
-    }
     let runner::Replayed {
-        read,
-        entry,
-        mut sim,
-        ..
-    } = replayed;
-    // The candidate saw these before the session stopped.
-    drop(sim.take_notices());
+        read, entry, sim, ..
+    } = repl::reopen(library, path)?;
     let h = &read.header;
     if sim.resolved() || sim.is_over() {
         return Err(format!(
@@ -119,11 +110,7 @@ fn resume(
         None => Input::stdin(),
     };
     print!("{}", repl::banner(&entry, h.seed, mode, path));
-    println!(
-        "Resumed: {} replayed from the journal; it is now {}.",
-        plural(read.entries.len(), "command"),
-        sim.clock()
-    );
+    println!("{}", repl::resumed(read.entries.len(), &sim));
     repl::resume(&entry, h.seed, mode, sim, journal, input, style)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -283,6 +283,26 @@ pub fn header(entry: &Entry, seed: u64, mode: Mode) -> journal::Header {
     }
 }
 
+/// Replays a journal to go on with it: its warnings printed, and the notices the candidate saw
+/// before it stopped dropped.
+pub fn reopen(library: &crate::library::Library, path: &Path) -> Result<runner::Replayed, String> {
+    let mut replayed = runner::replay_journal(library, path)?;
+    for w in &replayed.warnings {
+        eprintln!("warning: {w}");
+    }
+    drop(replayed.sim.take_notices());
+    Ok(replayed)
+}
+
+/// The line printed after a journal is replayed to go on with it.
+pub fn resumed(commands: usize, sim: &Sim) -> String {
+    format!(
+        "Resumed: {commands} command{} replayed from the journal; it is now {}.",
+        if commands == 1 { "" } else { "s" },
+        sim.clock()
+    )
+}
+
 /// Plays a new session of a scenario: briefing, REPL, then the scorecard.
 pub fn play(
     entry: &Entry,

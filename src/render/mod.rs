@@ -10,6 +10,7 @@ mod alerts;
 mod capacity;
 mod cloud;
 mod format;
+pub(crate) use format::{fixed, trimmed};
 mod host;
 mod hosts;
 mod logs;

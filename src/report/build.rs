@@ -8,7 +8,7 @@ use engine::RunRecord;
 use grader::Scorecard;
 use scenarios::{Dur, PackScenario, clock_label};
 
-use super::integrity::{self, Commands};
+use super::integrity::{self, Commands, round1};
 use super::model::{
     CommandMark, FORMAT, Mark, PackInfo, Report, Resume, Sample, ScenarioReport, Status, Timeline,
 };
@@ -158,10 +158,6 @@ pub fn build(library: &Library, dir: &Path) -> Result<Report, String> {
     })
 }
 
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0 + 0.0
-}
-
 /// A scenario the candidate never reached: scored 0, with what it would have been.
 fn not_started(
     library: &Library,
@@ -301,13 +297,7 @@ fn timeline(g: &Graded, opened_ms: u64, resumes_ms: &[u64]) -> Timeline {
         .iter()
         .zip(&g.walls)
         .map(|(c, &(n, wall, _))| {
-            let since = resumes_ms
-                .iter()
-                .copied()
-                .filter(|&r| r > prev && r <= wall)
-                .max()
-                .unwrap_or(prev);
-            let gap = (wall >= since).then(|| round1((wall - since) as f64 / 1_000.0));
+            let gap = (wall >= prev).then(|| round1(integrity::gap_s(prev, wall, resumes_ms)));
             prev = wall;
             CommandMark {
                 n,

@@ -555,27 +555,22 @@ fn chart(s: &ScenarioReport) -> String {
         ));
     }
     let avail_mid = (avail_lo + 100.0) / 2.0;
-    for v in [avail_lo, avail_mid, 100.0] {
-        out.push_str(&format!(
-            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+    // A horizontal grid line at height `y` with its label on the left axis.
+    let grid = |y: f64, label: String| {
+        format!(
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{label}</text>\n",
             n(LEFT),
             n(RIGHT),
             n(LEFT - 8.0),
-            n(ya(v) + 4.0),
-            trimmed(v, 2),
-            y = n(ya(v)),
-        ));
+            n(y + 4.0),
+            y = n(y),
+        )
+    };
+    for v in [avail_lo, avail_mid, 100.0] {
+        out.push_str(&grid(ya(v), trimmed(v, 2)));
     }
     for v in [0.0, p99_hi / 2.0, p99_hi] {
-        out.push_str(&format!(
-            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-            n(LEFT),
-            n(RIGHT),
-            n(LEFT - 8.0),
-            n(yp(v) + 4.0),
-            latency(v),
-            y = n(yp(v)),
-        ));
+        out.push_str(&grid(yp(v), latency(v)));
     }
 
     // Time axis.

@@ -52,14 +52,7 @@ pub fn measure(
             run.clear();
         };
         for &(n, wall, chars) in &s.commands {
-            // Time while the program was stopped is not a gap the candidate left.
-            let since = resumes_ms
-                .iter()
-                .copied()
-                .filter(|&r| r > prev && r <= wall)
-                .max()
-                .unwrap_or(prev);
-            let gap = wall.saturating_sub(since) as f64 / 1_000.0;
+            let gap = gap_s(prev, wall, resumes_ms);
             prev = wall;
             gaps.push(gap);
             if gap >= Integrity::IDLE_S {
@@ -91,6 +84,18 @@ pub fn measure(
     i
 }
 
+/// Wall-clock seconds from `prev` to `wall`, counted from the last resume in between if there
+/// was one: time while the program was stopped is not a gap the candidate left.
+pub fn gap_s(prev: u64, wall: u64, resumes_ms: &[u64]) -> f64 {
+    let since = resumes_ms
+        .iter()
+        .copied()
+        .filter(|&r| r > prev && r <= wall)
+        .max()
+        .unwrap_or(prev);
+    wall.saturating_sub(since) as f64 / 1_000.0
+}
+
 fn median(v: &mut [f64]) -> Option<f64> {
     if v.is_empty() {
         return None;
@@ -104,8 +109,9 @@ fn median(v: &mut [f64]) -> Option<f64> {
     }))
 }
 
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+/// Rounded to one decimal, `-0.0` as `0.0`.
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0 + 0.0
 }
 
 fn minutes(seconds: f64) -> String {

@@ -66,27 +66,7 @@ pub fn one_decimal(x: f64) -> String {
     fixed(x, 1)
 }
 
-/// `x` with exactly `places` decimals; `-0.0` prints as `0.0` and a non-number as `-`.
-pub fn fixed(x: f64, places: usize) -> String {
-    if !x.is_finite() {
-        return "-".into();
-    }
-    let text = format!("{x:.places$}");
-    match text.strip_prefix('-') {
-        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
-        _ => text,
-    }
-}
-
-/// At most `places` decimals, trailing zeros dropped: `5`, `2.5`, `99.95`.
-pub fn trimmed(x: f64, places: usize) -> String {
-    let text = fixed(x, places);
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        text
-    }
-}
+pub(crate) use crate::render::{fixed, trimmed};
 
 /// A wall-clock span as a person reads it: `4.2 s`, `18 min 12 s`, `30 min`, `1 h 05 min`.
 pub fn span(seconds: f64) -> String {

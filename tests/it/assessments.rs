@@ -83,19 +83,29 @@ fn report_json(s: &Scratch, dir: &Path) -> serde_json::Value {
     all[0].clone()
 }
 
+/// `gameday assess --pack PACK --candidate NAME --out DIR [EXTRA...]` with `commands` on stdin.
+fn sit(
+    s: &Scratch,
+    dir: &Path,
+    candidate: &str,
+    extra: &[&str],
+    commands: &[&str],
+) -> crate::support::Output {
+    let mut args = vec![
+        "assess",
+        "--pack",
+        PACK,
+        "--candidate",
+        candidate,
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    s.run(&args, script(commands).as_bytes())
+}
+
 fn sit_uninterrupted(s: &Scratch, dir: &Path, candidate: &str) {
-    let out = s.run(
-        &[
-            "assess",
-            "--pack",
-            PACK,
-            "--candidate",
-            candidate,
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-        script(&COMMANDS).as_bytes(),
-    );
+    let out = sit(s, dir, candidate, &[], &COMMANDS);
     assert!(
         out.ok().contains("The assessment is complete"),
         "{}",
@@ -382,18 +392,7 @@ fn a_scenario_closes_when_its_time_runs_out() {
 fn a_torn_journal_line_is_reported_and_the_sitting_goes_on() {
     let s = Scratch::new("assess-torn");
     let dir = s.path("sat");
-    let out = s.run(
-        &[
-            "assess",
-            "--pack",
-            PACK,
-            "--candidate",
-            "Ada",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-        script(&COMMANDS[..3]).as_bytes(),
-    );
+    let out = sit(&s, &dir, "Ada", &[], &COMMANDS[..3]);
     assert!(out.ok().contains("assess --resume"), "{}", out.both());
     let journal: PathBuf = dir.join("01-db-disk-full.jsonl");
     let mut f = std::fs::OpenOptions::new()
@@ -440,20 +439,7 @@ fn play_resume_goes_on_with_a_stopped_session() {
 fn markdown_and_json_reports_are_stable() {
     let s = Scratch::new("assess-snapshots");
     let dir = s.path("sat");
-    let out = s.run(
-        &[
-            "assess",
-            "--pack",
-            PACK,
-            "--candidate",
-            "Ada Lovelace",
-            "--seed",
-            "4242",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-        script(&COMMANDS).as_bytes(),
-    );
+    let out = sit(&s, &dir, "Ada Lovelace", &["--seed", "4242"], &COMMANDS);
     out.ok();
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     let (graded, rest) = md
