@@ -210,7 +210,7 @@ fn begin(
         log,
         style,
     }
-    .run(read, input, false)
+    .run(read, input)
 }
 
 fn resume(library: &Library, dir: &Path, input: Input, style: Style) -> Result<ExitCode, String> {
@@ -259,7 +259,7 @@ fn resume(library: &Library, dir: &Path, input: Input, style: Style) -> Result<E
         log,
         style,
     }
-    .run(read, input, true)
+    .run(read, input)
 }
 
 fn pack_banner(pack: &PackEntry, candidate: &str, dir: &Path) -> String {
@@ -304,12 +304,7 @@ struct Sitting<'a> {
 }
 
 impl Sitting<'_> {
-    fn run(
-        mut self,
-        read: session_log::Read,
-        mut input: Input,
-        resumed: bool,
-    ) -> Result<ExitCode, String> {
+    fn run(mut self, read: session_log::Read, mut input: Input) -> Result<ExitCode, String> {
         let p = self.pack.pack.clone();
         let mode = match p.mode {
             scenarios::PackMode::Exam => Mode::Exam,
@@ -319,7 +314,6 @@ impl Sitting<'_> {
         let journals = read.journals();
         let timing = read.timing(&activity(&self.dir, &journals));
         let mut pack_used: u64 = timing.used_ms.values().sum();
-        let mut first = true;
         for (i, item) in p.scenarios.iter().enumerate() {
             if closed.contains_key(&i) {
                 continue;
@@ -328,10 +322,10 @@ impl Sitting<'_> {
             let used = timing.used_ms.get(&i).copied().unwrap_or(0);
             let left = item.time_limit.ms().saturating_sub(used).min(pack_left);
             let existing = journals.get(&i).map(|j| self.dir.join(j));
-            if (resumed || !first) && input.interactive() && existing.is_none() {
-                // A breather between scenarios that the clock does not count.
+            if input.interactive() && existing.is_none() {
+                // A breather before each scenario that the clock does not count.
                 println!(
-                    "\nNext: scenario {} of {}, {} on the clock. Press Enter when ready.",
+                    "\nNext: scenario {} of {}, {} on the clock. Press Enter when you are ready.",
                     i + 1,
                     p.scenarios.len(),
                     left_label(left)
@@ -340,7 +334,6 @@ impl Sitting<'_> {
                     return self.stopped();
                 }
             }
-            first = false;
             let started = wall_ms();
             let deadline = Deadline {
                 at_wall_ms: started + left,
@@ -353,7 +346,7 @@ impl Sitting<'_> {
                 left_label(pack_left)
             );
             let outcome = match existing {
-                Some(path) => self.go_on(i, &path, mode, deadline, &mut input)?,
+                Some(path) => self.go_on(&path, mode, deadline, &mut input)?,
                 None => self.open(i, mode, deadline, &mut input)?,
             };
             let closed = match outcome {
@@ -453,7 +446,6 @@ impl Sitting<'_> {
     /// Goes on with scenario `i` from its journal.
     fn go_on(
         &mut self,
-        _i: usize,
         path: &Path,
         mode: Mode,
         deadline: Deadline,
