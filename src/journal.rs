@@ -136,6 +136,7 @@ impl Writer {
         let (line, sum) = header.seal("");
         w.last_sum = sum;
         w.write_line(&line)?;
+        sync_dir(path)?;
         Ok(w)
     }
 
@@ -189,6 +190,23 @@ impl Writer {
             .sync_data()
             .map_err(|e| format!("cannot sync journal {}: {e}", self.path.display()))
     }
+}
+
+/// Syncs the folder holding a file just created, so that after a power cut the file itself is
+/// there and not only its synced contents (POSIX makes the directory entry durable only when the
+/// directory is synced).
+pub fn sync_dir(file: &Path) -> Result<(), String> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // Opening a folder to sync it is a Unix thing; elsewhere the file's own sync has to do.
+    if cfg!(unix) {
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| format!("cannot sync folder {}: {e}", dir.display()))?;
+    }
+    Ok(())
 }
 
 /// A journal read back: header, the commands, and a warning if a torn last line was dropped.

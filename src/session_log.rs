@@ -95,6 +95,7 @@ impl Log {
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         let mut log = Log { file, path };
         log.append(begin)?;
+        crate::journal::sync_dir(&log.path)?;
         Ok(log)
     }
 
