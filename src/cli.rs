@@ -63,6 +63,14 @@ pub enum Cmd {
         #[arg(long, value_name = "FILE")]
         rubric: Option<PathBuf>,
     },
+    /// For authors: what happens with nobody at the keyboard, beside the reference solution's run.
+    Explain {
+        /// Scenario id or path to a .ron file.
+        scenario: String,
+        /// The seed (and so the variant) to explain.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Sit an assessment pack: its scenarios one after another, against the clock.
     Assess(AssessArgs),
     /// Regrade assessments by replaying their journals; write each candidate's report and rank them.

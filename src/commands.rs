@@ -597,3 +597,10 @@ pub fn report(
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// `gameday explain SCENARIO [--seed N]`.
+pub fn explain(library: &Library, scenario: &str, seed: u64) -> Result<ExitCode, String> {
+    let entry = library.find(scenario)?.for_seed(seed)?;
+    emit!("{}", crate::explain::explain(&entry, seed)?);
+    Ok(ExitCode::SUCCESS)
+}

@@ -5,6 +5,7 @@ mod assess;
 mod cli;
 mod commands;
 mod countdown;
+mod explain;
 mod help;
 mod journal;
 mod library;
@@ -60,6 +61,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             rubric,
         } => commands::grade(&library, &journal, json, rubric.as_deref(), style),
         Cmd::Check { files } => commands::check(&files),
+        Cmd::Explain { scenario, seed } => commands::explain(&library, &scenario, seed),
         Cmd::Assess(args) => assess::assess(&library, args, style),
         Cmd::Report(args) => commands::report(&library, args, style),
     }

@@ -20,6 +20,8 @@ mod support;
 
 #[path = "it/assessments.rs"]
 mod assessments;
+#[path = "it/authoring.rs"]
+mod authoring;
 #[path = "it/browser.rs"]
 mod browser;
 #[path = "it/capacity.rs"]
