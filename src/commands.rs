@@ -352,11 +352,26 @@ fn check_one(path: &Path) -> Result<String, String> {
     let variants =
         scenarios::load_every_variant(&entry.source, &entry.text).map_err(|e| e.to_string())?;
     for (s, variant) in &variants {
-        if let Err(e) = engine::run_reference(s, 1) {
+        let scripts = std::iter::once((
+            "reference".to_owned(),
+            "the reference solution".to_owned(),
+            &s.reference,
+        ))
+        .chain(s.transcripts.iter().enumerate().map(|(i, t)| {
+            (
+                format!("transcripts[{i}].steps"),
+                format!("transcript `{}`", t.name),
+                &t.steps,
+            )
+        }));
+        for (path_of_steps, what, steps) in scripts {
+            let Err(e) = engine::run_steps(s, 1, steps) else {
+                continue;
+            };
             let mut d = vec![scenarios::Diagnostic::at(
-                format!("reference[{}].command", e.index),
+                format!("{path_of_steps}[{}].command", e.index),
                 format!(
-                    "reference step {} is refused by the engine{}: {}",
+                    "step {} of {what} is refused by the engine{}: {}",
                     e.index + 1,
                     if variant.picks.is_empty() {
                         String::new()
@@ -387,7 +402,7 @@ fn check_one(path: &Path) -> Result<String, String> {
         .collect();
     if !unfair.is_empty() {
         return Err(format!(
-            "error: {}: the rubric does not tell the reference solution from doing nothing\n{}",
+            "error: {}: the rubric does not tell the reference solution from doing nothing, or ranks the transcripts out of their declared order\n{}",
             path.display(),
             unfair.join("")
         ));
@@ -402,7 +417,7 @@ fn check_one(path: &Path) -> Result<String, String> {
         }
     };
     Ok(format!(
-        "{}: {} {}, {}, {}, {}; reference {} and doing nothing {} on seeds 1-{}",
+        "{}: {} {}, {}, {}, {}; reference {} and doing nothing {} on seeds 1-{}{}",
         s.id,
         s.level.label(),
         s.kind.label(),
@@ -411,7 +426,15 @@ fn check_one(path: &Path) -> Result<String, String> {
         plural(variants.len(), "variant"),
         range(|r| r.reference.total),
         range(|r| r.nothing.total),
-        FAIRNESS_SEEDS.len()
+        FAIRNESS_SEEDS.len(),
+        if s.transcripts.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} ranked as declared",
+                plural(s.transcripts.len(), "transcript")
+            )
+        }
     ))
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use engine::{RunRecord, Sim, run_nothing, run_reference};
 use grader::Scorecard;
-use scenarios::{Dur, Pack, Scenario};
+use scenarios::{Dur, Expect, Pack, Scenario};
 
 use crate::library::{self, Entry, Library};
 
@@ -63,37 +63,102 @@ pub const REFERENCE_AT_LEAST: f64 = 85.0;
 /// ...and doing nothing at most this.
 pub const NOTHING_AT_MOST: f64 = 40.0;
 
-/// The reference solution and doing nothing on one seed (and the variant it picks), graded.
+/// The reference solution, doing nothing and the scenario's test transcripts on one seed (and
+/// the variant it picks), graded.
 pub struct Fairness {
     pub seed: u64,
     pub variant: scenarios::Variant,
     pub reference: Scorecard,
     pub nothing: Scorecard,
+    /// Each transcript's name, what its author expects of it, and its grade, in declared order.
+    pub transcripts: Vec<(String, Expect, Scorecard)>,
 }
 
 impl Fairness {
+    /// The reference clears the bar, doing nothing stays under it, and the transcripts rank in
+    /// the declared order.
     pub fn fair(&self) -> bool {
-        self.reference.total >= REFERENCE_AT_LEAST && self.nothing.total <= NOTHING_AT_MOST
+        self.reference.total >= REFERENCE_AT_LEAST
+            && self.nothing.total <= NOTHING_AT_MOST
+            && self.misranked().is_empty()
     }
 
-    /// Why a seed fails the bar, with each KPI of both runs side by side.
+    /// Each transcript the grader places out of the declared order, with why: it must score
+    /// below every earlier transcript of a better kind, and no higher than earlier ones of its
+    /// own kind.
+    pub fn misranked(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, (name, expect, card)) in self.transcripts.iter().enumerate() {
+            for (other, other_expect, other_card) in &self.transcripts[..i] {
+                let wrong = if other_expect < expect {
+                    card.total >= other_card.total
+                } else {
+                    card.total > other_card.total
+                };
+                if wrong {
+                    out.push(format!(
+                        "`{name}` ({}) scores {:.1}, not below `{other}` ({}) at {:.1}",
+                        expect.label(),
+                        card.total,
+                        other_expect.label(),
+                        other_card.total
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// Why a seed fails, with every run's KPIs side by side: each cell is the measurement and
+    /// its score.
     pub fn explain(&self, id: &str) -> String {
         let mut out = format!(
             "{id} seed {} (variant {}): reference {:.1} (needs >= {REFERENCE_AT_LEAST}), doing nothing {:.1} (needs <= {NOTHING_AT_MOST})\n",
             self.seed, self.variant, self.reference.total, self.nothing.total
         );
-        for (r, n) in self.reference.kpis.iter().zip(&self.nothing.kpis) {
+        for line in self.misranked() {
+            out.push_str(&format!("    misranked: {line}\n"));
+        }
+        let mut runs: Vec<(String, &Scorecard)> = vec![
+            ("reference".into(), &self.reference),
+            ("nothing".into(), &self.nothing),
+        ];
+        for (i, (name, expect, card)) in self.transcripts.iter().enumerate() {
+            runs.push((format!("t{} {}", i + 1, expect.label()), card));
             out.push_str(&format!(
-                "    {:<18} reference {:>9.1} -> {:>5.1}   nothing {:>9.1} -> {:>5.1}   ({})\n",
-                r.name, r.value, r.score, n.value, n.score, r.unit
+                "    t{}: {name} ({}) scores {:.1}\n",
+                i + 1,
+                expect.label(),
+                card.total
             ));
+        }
+        let mut header = vec!["kpi".to_owned()];
+        header.extend(runs.iter().map(|(n, c)| format!("{n} {:.1}", c.total)));
+        let rows: Vec<Vec<String>> = self
+            .reference
+            .kpis
+            .iter()
+            .enumerate()
+            .map(|(k, kpi)| {
+                let mut row = vec![format!("{} ({})", kpi.name, kpi.unit)];
+                row.extend(runs.iter().map(|(_, c)| {
+                    c.kpis
+                        .get(k)
+                        .map_or_else(String::new, |m| format!("{:.1} -> {:.1}", m.value, m.score))
+                }));
+                row
+            })
+            .collect();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        for line in crate::render::table(&header, &rows).lines() {
+            out.push_str(&format!("    {line}\n"));
         }
         out
     }
 }
 
-/// Grades the reference solution and doing nothing on `seed`, with the variant the seed picks
-/// (and with a pack's weights, if one is given).
+/// Grades the reference solution, doing nothing and every test transcript on `seed`, with the
+/// variant the seed picks (and with a pack's weights, if one is given).
 pub fn fairness(
     source: &str,
     text: &str,
@@ -116,11 +181,28 @@ pub fn fairness(
         })?
         .record();
     let targets = grader::reference_targets(&reference);
+    let mut transcripts = Vec::with_capacity(scenario.transcripts.len());
+    for t in &scenario.transcripts {
+        let run = engine::run_steps(&scenario, seed, &t.steps).map_err(|e| {
+            format!(
+                "seed {seed} (variant {variant}): step {} of transcript `{}` is refused: {}",
+                e.index + 1,
+                t.name,
+                e.error
+            )
+        })?;
+        transcripts.push((
+            t.name.clone(),
+            t.expect,
+            grader::grade(&scenario, &run.record(), &targets),
+        ));
+    }
     Ok(Fairness {
         seed,
         reference: grader::grade(&scenario, &reference, &targets),
         nothing: grader::grade(&scenario, &run_nothing(&scenario, seed).record(), &targets),
         variant,
+        transcripts,
     })
 }
 

@@ -47,7 +47,7 @@ pub use command::{
 pub use monitoring::{ALERT_EDIT_COST, AlertEdit, parse_condition};
 pub use network_views::*;
 pub use record::*;
-pub use runs::{StepError, run_nothing, run_reference};
+pub use runs::{StepError, run_nothing, run_reference, run_steps};
 pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};
 pub use storage::{MB_PER_GB, default_throughput, transfer_time};
 pub use storage_command::arg_at;

@@ -1,7 +1,7 @@
 //! Runs without a person at the keyboard: the scenario's reference solution, and doing nothing.
 //! Both are counterfactuals for grading, and the reference is how `check` proves a scenario solvable.
 
-use scenarios::{Dur, Scenario};
+use scenarios::{Dur, Scenario, Step};
 
 use crate::{Sim, SimError};
 
@@ -15,8 +15,14 @@ pub struct StepError {
 /// Runs the scenario's reference solution to the time limit, each step at its time (or as soon
 /// after as the previous steps' cost allows).
 pub fn run_reference(scenario: &Scenario, seed: u64) -> Result<Sim, StepError> {
+    run_steps(scenario, seed, &scenario.reference)
+}
+
+/// Runs scripted steps (the reference solution or a test transcript) to the time limit, each at
+/// its time or as soon after as the previous steps' cost allows.
+pub fn run_steps(scenario: &Scenario, seed: u64, steps: &[Step]) -> Result<Sim, StepError> {
     let mut sim = Sim::new(scenario, seed);
-    for (index, step) in scenario.reference.iter().enumerate() {
+    for (index, step) in steps.iter().enumerate() {
         if sim.now() < step.at {
             sim.advance(Dur(step.at.ms() - sim.now().ms()));
         }

@@ -41,6 +41,10 @@ pub struct Scenario {
     pub hints: Vec<Hint>,
     /// A good response, as commands with the simulated time each is entered.
     pub reference: Vec<Step>,
+    /// Test transcripts, best first: `gameday check` grades each and requires the grader to rank
+    /// them in this order (a golden run above a red herring above a harmful one).
+    #[serde(default)]
+    pub transcripts: Vec<Transcript>,
     /// Axes of variation: each run picks one choice of every axis from its seed, and `${name}`
     /// in the file stands for the chosen value (see `variant.rs`).
     #[serde(default)]
@@ -1123,6 +1127,38 @@ impl Kpi {
 pub struct Hint {
     pub text: String,
     pub cost: f64,
+}
+
+/// A scripted response an author expects the grader to place: `check` runs its steps like the
+/// reference solution's and compares its total with the other transcripts'.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Transcript {
+    /// What the transcript does, in a few words: shown when the ranking fails.
+    pub name: String,
+    pub expect: Expect,
+    pub steps: Vec<Step>,
+}
+
+/// What kind of answer a transcript is. Transcripts are listed golden first, harmful last.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Expect {
+    /// A good answer, perhaps not the reference's.
+    Golden,
+    /// Busy on the wrong thing: looks reasonable, misses the cause.
+    RedHerring,
+    /// Makes things worse: loses data, takes the service down, opens it up.
+    Harmful,
+}
+
+impl Expect {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Expect::Golden => "golden",
+            Expect::RedHerring => "red herring",
+            Expect::Harmful => "harmful",
+        }
+    }
 }
 
 /// One command of the reference solution, entered at simulated time `at` (or as soon after as possible).

@@ -178,6 +178,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
         ("logs", s.logs.len()),
         ("hints", s.hints.len()),
         ("reference", s.reference.len()),
+        ("transcripts", s.transcripts.len()),
     ] {
         c.list_len(path, len);
     }
@@ -912,21 +913,45 @@ fn rubric(c: &mut Check) {
     if s.reference.is_empty() {
         c.error("reference", "the reference solution has no steps");
     }
+    steps(c, "reference", &s.reference);
+    let mut previous: Option<crate::Expect> = None;
+    for (i, t) in s.transcripts.iter().enumerate() {
+        let path = format!("transcripts[{i}]");
+        c.text(format!("{path}.name"), &t.name, "the transcript's name");
+        if t.steps.is_empty() {
+            c.error(format!("{path}.steps"), "the transcript has no steps");
+        }
+        c.list_len(&format!("{path}.steps"), t.steps.len());
+        steps(c, &format!("{path}.steps"), &t.steps);
+        if let Some(p) = previous
+            && t.expect < p
+        {
+            c.error(
+                format!("{path}.expect"),
+                format!(
+                    "transcripts are listed best first: a {} one cannot follow a {} one",
+                    t.expect.label(),
+                    p.label()
+                ),
+            );
+        }
+        previous = Some(t.expect);
+    }
+}
+
+/// A list of steps: each within the time limit, in time order, with a command.
+fn steps(c: &mut Check, path: &str, steps: &[crate::Step]) {
     let mut last = Dur::ZERO;
-    for (i, step) in s.reference.iter().enumerate() {
-        c.within_limit(format!("reference[{i}].at"), step.at, "the step");
+    for (i, step) in steps.iter().enumerate() {
+        c.within_limit(format!("{path}[{i}].at"), step.at, "the step");
         if step.at < last {
             c.error(
-                format!("reference[{i}].at"),
+                format!("{path}[{i}].at"),
                 format!("steps must be in time order; this one is before {last}"),
             );
         }
         last = step.at;
-        c.text(
-            format!("reference[{i}].command"),
-            &step.command,
-            "the command",
-        );
+        c.text(format!("{path}[{i}].command"), &step.command, "the command");
     }
 }
 
