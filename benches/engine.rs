@@ -178,6 +178,7 @@ fn estate(hosts: usize) -> Scenario {
             at: Dur::ZERO,
             command: "status".into(),
         }],
+        transcripts: vec![],
         variants: vec![],
         cloud: Default::default(),
         storage: None,

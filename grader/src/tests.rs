@@ -78,6 +78,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             },
         ],
         reference: vec![],
+        transcripts: vec![],
         variants: vec![],
         cloud: Default::default(),
         storage: None,
