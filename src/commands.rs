@@ -314,22 +314,51 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
             known.insert(e.scenario.id.clone(), e);
         }
     }
-    for f in &files {
-        let is_pack = std::fs::read_to_string(f).is_ok_and(|t| scenarios::is_pack(&t));
-        let result = if is_pack {
-            check_pack(f, &known)
-        } else {
-            check_one(f)
-        };
-        match result {
-            Ok(line) => emitln!("ok: {} ({line})", f.display()),
-            Err(text) => {
-                failed += 1;
-                eprint!("{text}");
-                eprintln!();
+    // Files are checked on every core, and reported in order as each is done: each file's
+    // runs are deterministic, so only the order of the work differs, never a result.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (done, results) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let done = done.clone();
+            let (next, files, known) = (&next, &files, &known);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(f) = files.get(i) else { break };
+                    let is_pack = std::fs::read_to_string(f).is_ok_and(|t| scenarios::is_pack(&t));
+                    let result = if is_pack {
+                        check_pack(f, known)
+                    } else {
+                        check_one(f)
+                    };
+                    if done.send((i, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut shown = 0;
+        for (i, result) in results {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&shown) {
+                match result {
+                    Ok(line) => emitln!("ok: {} ({line})", files[shown].display()),
+                    Err(text) => {
+                        failed += 1;
+                        eprint!("{text}");
+                        eprintln!();
+                    }
+                }
+                shown += 1;
             }
         }
-    }
+    });
     let n = files.len();
     if failed == 0 {
         emitln!("checked {n} file{}: all ok", if n == 1 { "" } else { "s" });
