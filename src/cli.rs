@@ -63,6 +63,17 @@ pub enum Cmd {
         #[arg(long, value_name = "FILE")]
         rubric: Option<PathBuf>,
     },
+    /// For authors: write a commented starter scenario that passes `check`.
+    New {
+        /// outage, migration, capacity, disaster-recovery, monitoring, network, virtualization,
+        /// security, design or cloud.
+        kind: String,
+        /// The scenario's id: lower-case letters, digits and dashes. Written to NAME.ron.
+        name: String,
+        /// Write it here instead of ./NAME.ron.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
     /// For authors: what happens with nobody at the keyboard, beside the reference solution's run.
     Explain {
         /// Scenario id or path to a .ron file.

@@ -656,3 +656,62 @@ pub fn explain(library: &Library, scenario: &str, seed: u64) -> Result<ExitCode,
     emit!("{}", crate::explain::explain(&entry, seed)?);
     Ok(ExitCode::SUCCESS)
 }
+
+/// The starter scenarios `gameday new` writes: an incident for every kind but capacity.
+const INCIDENT_TEMPLATE: &str = include_str!("templates/incident.ron");
+const CAPACITY_TEMPLATE: &str = include_str!("templates/capacity.ron");
+
+/// `gameday new KIND NAME [--out PATH]`: writes a commented starter scenario that passes `check`.
+pub fn new(kind: &str, name: &str, out: Option<PathBuf>) -> Result<ExitCode, String> {
+    let all = scenarios::Kind::ALL;
+    let Some(k) = all.iter().copied().find(|k| k.label() == kind) else {
+        let labels: Vec<&str> = all.iter().map(|k| k.label()).collect();
+        let hint = scenarios::suggest(kind, labels.iter().copied())
+            .unwrap_or_else(|| format!("the kinds are: {}", labels.join(", ")));
+        return Err(format!("no scenario kind `{kind}`; {hint}"));
+    };
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(format!(
+            "`{name}` is not a scenario id: use lower-case letters, digits and dashes, e.g. `disk-full-at-night`"
+        ));
+    }
+    let template = if k == scenarios::Kind::Capacity {
+        CAPACITY_TEMPLATE
+    } else {
+        INCIDENT_TEMPLATE
+    };
+    let text = template
+        .replace("{{id}}", name)
+        .replace("{{kind}}", k.label())
+        .replace("{{Kind}}", &format!("{k:?}"));
+    let path = out.unwrap_or_else(|| PathBuf::from(format!("{name}.ron")));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!(
+                    "{} already exists; choose another name or --out",
+                    path.display()
+                )
+            } else {
+                format!("cannot write {}: {e}", path.display())
+            }
+        })?;
+    let p = path.display();
+    emitln!(
+        "wrote {p}: a {} scenario that passes `gameday check`.\n\
+         Next: edit it (docs/authoring.md walks through every part), then\n  \
+         gameday check {p}      validate, and grade the reference, doing nothing and the transcripts\n  \
+         gameday explain {p}    what happens with nobody at the keyboard, beside the reference\n  \
+         gameday play {p}       play it",
+        k.label()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,4 +1,7 @@
-//! Latency: minutes in which p99 latency at the entry exceeded the SLO target.
+//! Latency: minutes in which p99 latency at the entry exceeded the SLO target. A minute in which
+//! no request succeeded counts too: nothing was served within the target (a latency SLO counts
+//! failed requests as bad, as "99% of requests served within 300 ms" does), and a service that
+//! is down must not look fast.
 
 use scenarios::KpiTarget;
 
@@ -14,6 +17,12 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
         .iter()
         .filter(|m| m.requests > 0.0 && m.p99_ms > limit)
         .collect();
+    let down = input
+        .run
+        .minutes
+        .iter()
+        .filter(|m| m.requests > 0.0 && m.good <= 0.0)
+        .count();
     let worst = slow
         .iter()
         .copied()
@@ -34,8 +43,18 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
             ),
         ),
     };
+    let mut evidence = vec![evidence];
+    if down > 0 {
+        evidence.push(Evidence::new(
+            None,
+            format!(
+                "{} in which no request succeeded also count: nothing was served within the target",
+                plural(down, "minute")
+            ),
+        ));
+    }
     Measured {
-        value: slow.len() as f64,
-        evidence: vec![evidence],
+        value: (slow.len() + down) as f64,
+        evidence,
     }
 }

@@ -112,6 +112,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Kind; 10] = [
+        Kind::Outage,
+        Kind::Migration,
+        Kind::Capacity,
+        Kind::DisasterRecovery,
+        Kind::Monitoring,
+        Kind::Network,
+        Kind::Virtualization,
+        Kind::Security,
+        Kind::Design,
+        Kind::Cloud,
+    ];
+
     pub const fn label(self) -> &'static str {
         match self {
             Kind::Outage => "outage",
@@ -1037,7 +1051,7 @@ pub enum Kpi {
     TimeToDetect,
     /// Minutes from user impact starting to the service being back within SLO for good.
     TimeToRecover,
-    /// Minutes in which p99 latency exceeded the SLO target.
+    /// Minutes in which p99 latency exceeded the SLO target, or in which no request succeeded.
     Latency,
     /// Harmful actions count 1, needless ones 0.5.
     ChangeSafety,

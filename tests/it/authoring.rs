@@ -45,3 +45,72 @@ fn explain_shows_both_runs_side_by_side() {
         missing.stderr
     );
 }
+
+/// `gameday new` writes, for every kind, a starter that `check` passes in full: every variant,
+/// the reference against doing nothing, and its transcripts ranked as declared.
+#[test]
+fn new_writes_a_starter_of_every_kind_that_passes_check() {
+    let s = crate::support::Scratch::new("new");
+    let kinds = [
+        "outage",
+        "migration",
+        "capacity",
+        "disaster-recovery",
+        "monitoring",
+        "network",
+        "virtualization",
+        "security",
+        "design",
+        "cloud",
+    ];
+    for kind in kinds {
+        let path = s.path(&format!("{kind}-starter.ron"));
+        let out = s.run(
+            &[
+                "new",
+                kind,
+                &format!("{kind}-starter"),
+                "--out",
+                path.to_str().unwrap(),
+            ],
+            b"",
+        );
+        assert!(out.ok().starts_with("wrote "), "{}", out.both());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(&format!("id: \"{kind}-starter\"")));
+        assert!(text.contains("transcripts: ["), "{kind}");
+    }
+    let out = s.run(&["check", s.dir.to_str().unwrap()], b"");
+    let text = out.ok();
+    assert!(
+        text.ends_with("checked 10 files: all ok\n"),
+        "{}",
+        out.both()
+    );
+    assert_eq!(
+        text.matches("3 transcripts ranked as declared").count(),
+        10,
+        "{text}"
+    );
+    // It never overwrites, and it says what it wants.
+    let again = s.run(
+        &[
+            "new",
+            "outage",
+            "x",
+            "--out",
+            s.path("outage-starter.ron").to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("already exists"));
+    let typo = s.run(&["new", "netwrk", "x"], b"");
+    assert!(
+        typo.stderr.contains("did you mean `network`?"),
+        "{}",
+        typo.both()
+    );
+    let bad = s.run(&["new", "outage", "Bad_Name"], b"");
+    assert!(bad.stderr.contains("not a scenario id"), "{}", bad.both());
+}
