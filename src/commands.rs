@@ -424,15 +424,39 @@ fn check_one(path: &Path) -> Result<String, String> {
         runs.push(runner::fairness(&entry.source, &entry.text, seed, None)?);
     }
     let s = &entry.scenario;
-    let unfair: Vec<String> = runs
-        .iter()
-        .filter(|r| !r.fair())
-        .map(|r| r.explain(&s.id))
-        .collect();
+    // A seed whose runs grade exactly as an earlier one's is named, not shown again.
+    let mut shown: Vec<(u64, String)> = Vec::new();
+    let mut unfair: Vec<String> = Vec::new();
+    for r in runs.iter().filter(|r| !r.fair()) {
+        let text = r.explain(&s.id);
+        let (head, body) = text.split_once('\n').unwrap_or((&text, ""));
+        let body = body.to_owned();
+        match shown.iter().find(|(_, b)| *b == body) {
+            Some((seed, _)) => unfair.push(format!(
+                "{} seed {} (variant {}): graded as seed {seed}\n",
+                s.id, r.seed, r.variant
+            )),
+            None => {
+                unfair.push(format!("{head}\n{body}"));
+                shown.push((r.seed, body));
+            }
+        }
+    }
     if !unfair.is_empty() {
+        let mut why = Vec::new();
+        if runs.iter().any(|r| {
+            r.reference.total < runner::REFERENCE_AT_LEAST
+                || r.nothing.total > runner::NOTHING_AT_MOST
+        }) {
+            why.push("the rubric does not tell the reference solution from doing nothing");
+        }
+        if runs.iter().any(|r| !r.misranked().is_empty()) {
+            why.push("the grader ranks the transcripts out of their declared order");
+        }
         return Err(format!(
-            "error: {}: the rubric does not tell the reference solution from doing nothing, or ranks the transcripts out of their declared order\n{}",
+            "error: {}: {}\n{}",
             path.display(),
+            why.join("; and "),
             unfair.join("")
         ));
     }
