@@ -419,8 +419,9 @@ fn check_one(path: &Path) -> Result<String, String> {
             .to_string());
         }
     }
-    let mut runs = Vec::with_capacity(FAIRNESS_SEEDS.len());
-    for seed in FAIRNESS_SEEDS {
+    let seeds = fairness_seeds(&entry.text);
+    let mut runs = Vec::with_capacity(seeds.len());
+    for &seed in &seeds {
         runs.push(runner::fairness(&entry.source, &entry.text, seed, None)?);
     }
     let s = &entry.scenario;
@@ -470,7 +471,7 @@ fn check_one(path: &Path) -> Result<String, String> {
         }
     };
     Ok(format!(
-        "{}: {} {}, {}, {}, {}; reference {} and doing nothing {} on seeds 1-{}{}",
+        "{}: {} {}, {}, {}, {}; reference {} and doing nothing {} on seeds 1-{}{}{}",
         s.id,
         s.level.label(),
         s.kind.label(),
@@ -480,6 +481,16 @@ fn check_one(path: &Path) -> Result<String, String> {
         range(|r| r.reference.total),
         range(|r| r.nothing.total),
         FAIRNESS_SEEDS.len(),
+        match &seeds[FAIRNESS_SEEDS.len()..] {
+            [] => String::new(),
+            more => format!(
+                " and {} (for the variants those miss)",
+                more.iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
         if s.transcripts.is_empty() {
             String::new()
         } else {
@@ -574,6 +585,31 @@ const PACK_SEED: u64 = 1;
 
 /// Seeds `check` grades each scenario on; each picks its own variant.
 const FAIRNESS_SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
+
+/// [`FAIRNESS_SEEDS`], then for every choice of every variant axis that those seeds leave out,
+/// the first later seed that picks it: so every choice is graded at least once.
+fn fairness_seeds(text: &str) -> Vec<u64> {
+    let axes = scenarios::variant_axes(text);
+    let mut seeds = FAIRNESS_SEEDS.to_vec();
+    let picked = |seeds: &[u64], axis: usize, choice: usize| {
+        seeds
+            .iter()
+            .any(|&s| scenarios::pick_for_seed(&axes, s)[axis] == choice)
+    };
+    for (a, axis) in axes.iter().enumerate() {
+        for c in 0..axis.choices.len() {
+            if picked(&seeds, a, c) {
+                continue;
+            }
+            if let Some(seed) =
+                (6..100_000u64).find(|&s| scenarios::pick_for_seed(&axes, s)[a] == c)
+            {
+                seeds.push(seed);
+            }
+        }
+    }
+    seeds
+}
 
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {

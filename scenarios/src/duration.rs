@@ -152,3 +152,17 @@ mod tests {
         }
     }
 }
+
+impl schemars::JsonSchema for Dur {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A duration: whole numbers with units, largest first, e.g. \"30s\", \"5m\", \"1h30m\", \"2w\" (units: ms, s, m, h, d, w).",
+            "pattern": "^([0-9]+(ms|s|m|h|d|w))+$"
+        })
+    }
+}

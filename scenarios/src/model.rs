@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::Dur;
 
 /// One practice or assessment scenario: an estate, what goes wrong in it, and how to grade a response.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Stable identifier, lower-case words joined by `-`; used by `gameday play ID`.
@@ -62,7 +62,7 @@ pub struct Scenario {
 }
 
 /// One axis of variation: which host fails, which zone, the growth rate.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VariantAxis {
     pub name: String,
@@ -71,7 +71,7 @@ pub struct VariantAxis {
 
 /// One choice of a variant axis: a one-line string, a number or a bool, or a map of names to
 /// such values for things that vary together (a fault's time and the clock the briefing shows).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Choice {
     Flag(bool),
@@ -97,7 +97,9 @@ fn default_start() -> String {
 }
 
 /// Which duty of the role a scenario exercises.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub enum Kind {
     Outage,
     Migration,
@@ -157,7 +159,9 @@ impl Kind {
 }
 
 /// The eight duties of an infrastructure engineer; every one has scenarios in the library.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub enum Duty {
     Architecture,
     ServersAndNetworks,
@@ -196,7 +200,9 @@ impl Duty {
 }
 
 /// The seniority a scenario is written for.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub enum Level {
     Mid,
     Senior,
@@ -214,7 +220,7 @@ impl Level {
 }
 
 /// Where things are and how they are wired.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
     pub sites: Vec<Site>,
@@ -239,7 +245,7 @@ pub struct Topology {
 }
 
 /// A datacenter or a cloud region, divided into zones.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
     pub id: String,
@@ -247,14 +253,14 @@ pub struct Site {
     pub zones: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub enum SiteKind {
     Datacenter,
     CloudRegion,
 }
 
 /// A network link between two zones; traffic between them takes the lowest-latency path of up links.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub from: String,
@@ -278,7 +284,7 @@ fn default_link_gbps() -> f64 {
 
 /// A network device: a switch forwards along the shortest path; a router or an edge router also
 /// holds static routes, which win over the shortest path while their next hop's link is up.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetNode {
     pub id: String,
@@ -288,7 +294,9 @@ pub struct NetNode {
     pub routes: Vec<StaticRoute>,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub enum NodeKind {
     Switch,
     Router,
@@ -313,7 +321,7 @@ impl NodeKind {
 
 /// Traffic for `dest` (a zone or node) leaves through `via`, a neighbour joined by a link, or
 /// `"null0"` to discard it. The lowest `metric` wins among static routes whose link is up.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaticRoute {
     pub dest: String,
@@ -330,7 +338,7 @@ fn default_route_metric() -> u32 {
 pub const NULL_ROUTE: &str = "null0";
 
 /// One link named by its two ends, in either order.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkRef {
     pub from: String,
@@ -338,7 +346,7 @@ pub struct LinkRef {
 }
 
 /// A physical server or VM.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Host {
     pub id: String,
@@ -391,7 +399,7 @@ fn default_boot_time() -> Dur {
 }
 
 /// A virtualisation host: physical cores and memory shared by the VMs placed on it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Hypervisor {
     pub id: String,
@@ -433,7 +441,7 @@ fn default_storage_mb_per_s() -> f64 {
 }
 
 /// VMs that should never share a hypervisor (replicas of one service, say).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AntiAffinity {
     pub name: String,
@@ -441,7 +449,7 @@ pub struct AntiAffinity {
 }
 
 /// A service: one process per listed host, with the queueing parameters of its work.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     pub id: String,
@@ -495,7 +503,9 @@ fn default_start_time() -> Dur {
     Dur::from_secs(20)
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub enum ServiceKind {
     LoadBalancer,
     Web,
@@ -521,7 +531,7 @@ impl ServiceKind {
 }
 
 /// `per_request` downstream requests to `service` for each request handled.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Call {
     pub service: String,
@@ -534,7 +544,7 @@ fn one() -> f64 {
 }
 
 /// Load-balancer health checking: a backend leaves the pool after `unhealthy_after` failed checks.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealthCheck {
     pub interval: Dur,
@@ -550,7 +560,7 @@ fn default_check_error_rate() -> f64 {
 }
 
 /// Scaling out: new instances take `provision_time` (VM launch) plus the service's `start_time`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scaling {
     pub max_instances: u32,
@@ -559,7 +569,7 @@ pub struct Scaling {
 
 /// A TLS certificate. After `expires` every client's handshake fails; `cert renew` takes
 /// `issuance` (the CA signing it) and a hitless reload, and the new one is valid for `validity`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cert {
     /// The name clients check, e.g. `api.example.com`.
@@ -595,7 +605,7 @@ fn default_validity() -> Dur {
 /// it; otherwise a connection from a host of the estate is allowed (the internal network is
 /// trusted unless a rule says otherwise), and a connection from the internet is allowed only
 /// if an allow rule whose source is `any` or `internet` matches.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallRule {
     pub action: RuleAction,
@@ -610,7 +620,7 @@ pub struct FirewallRule {
     pub note: String,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub enum RuleAction {
     Allow,
     Deny,
@@ -626,7 +636,9 @@ impl RuleAction {
 }
 
 /// A CVE's severity, as its CVSS v3 base score bands it.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub enum CveSeverity {
     Low,
     Medium,
@@ -646,7 +658,7 @@ impl CveSeverity {
 }
 
 /// Demand arriving at the entry service.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Traffic {
     /// The service that receives user requests, usually the load balancer.
@@ -683,7 +695,7 @@ pub struct Traffic {
 }
 
 /// A spike before the scenario starts, seen only in the synthesised history.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PastSpike {
     pub ago: Dur,
@@ -696,7 +708,7 @@ fn default_peak_hour() -> f64 {
 }
 
 /// A temporary multiplication of demand: a sale, a launch, a retry storm.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spike {
     pub at: Dur,
@@ -705,7 +717,7 @@ pub struct Spike {
 }
 
 /// Something that goes wrong at a given simulated time.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
     pub at: Dur,
@@ -713,7 +725,7 @@ pub struct Fault {
 }
 
 /// What goes wrong. Each names the entity it strikes.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub enum FaultKind {
     /// The host loses power or panics; it stays down until rebooted.
@@ -868,7 +880,7 @@ impl FaultKind {
 }
 
 /// The service-level objective the run is measured against.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Slo {
     /// Target fraction of good requests, e.g. 0.999.
@@ -885,7 +897,7 @@ fn default_slo_window() -> Dur {
 }
 
 /// An alert rule: fires when `metric` of `target` stays beyond the threshold for `for`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlertRule {
     pub name: String,
@@ -906,7 +918,19 @@ pub struct AlertRule {
 }
 
 /// A metric every host or service reports.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    schemars::JsonSchema,
+)]
 pub enum Metric {
     /// CPU utilisation, percent.
     Cpu,
@@ -974,7 +998,7 @@ impl Metric {
 }
 
 /// A log line written at a set time.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScriptedLog {
     pub at: Dur,
@@ -983,7 +1007,9 @@ pub struct ScriptedLog {
     pub text: String,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub enum LogLevel {
     Info,
     Warn,
@@ -991,7 +1017,7 @@ pub enum LogLevel {
 }
 
 /// How a run is scored: which KPIs count, how much, and what good and hopeless look like.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rubric {
     pub kpis: Vec<KpiTarget>,
@@ -1010,7 +1036,7 @@ pub struct Rubric {
 
 /// An escalation a rubric expects: `escalate TEAM "..."` within `within` of the first fault,
 /// naming every keyword group in `names` (`|` separates alternatives, case-insensitive).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationGoal {
     #[serde(default = "default_team")]
@@ -1033,7 +1059,7 @@ fn default_status_every() -> Dur {
 }
 
 /// One KPI in a rubric. `target` scores 100, `zero` scores 0, linear between, in the KPI's unit.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KpiTarget {
     pub kpi: Kpi,
@@ -1043,7 +1069,19 @@ pub struct KpiTarget {
 }
 
 /// The measures of the role. Units: see [`Kpi::unit`].
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    schemars::JsonSchema,
+)]
 pub enum Kpi {
     /// Share of the SLO window's error budget this incident burned, percent.
     Availability,
@@ -1136,7 +1174,7 @@ impl Kpi {
 }
 
 /// A hint the candidate may ask for in practice mode, costing `cost` points of the total.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Hint {
     pub text: String,
@@ -1145,7 +1183,7 @@ pub struct Hint {
 
 /// A scripted response an author expects the grader to place: `check` runs its steps like the
 /// reference solution's and compares its total with the other transcripts'.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transcript {
     /// What the transcript does, in a few words: shown when the ranking fails.
@@ -1155,7 +1193,9 @@ pub struct Transcript {
 }
 
 /// What kind of answer a transcript is. Transcripts are listed golden first, harmful last.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub enum Expect {
     /// A good answer, perhaps not the reference's.
     Golden,
@@ -1176,7 +1216,7 @@ impl Expect {
 }
 
 /// One command of the reference solution, entered at simulated time `at` (or as soon after as possible).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub at: Dur,
@@ -1185,7 +1225,7 @@ pub struct Step {
 
 /// The cloud side of an estate: what can be launched and for how much, groups that scale by
 /// themselves, DNS records clients resolve, and data being moved between sites.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cloud {
     /// The instance catalogue: sizes and on-demand prices hosts and groups are launched from.
@@ -1221,7 +1261,7 @@ impl Default for Cloud {
 }
 /// Storage and disaster recovery: data volumes with IOPS limits, where backups are kept, the
 /// backups that exist when the scenario starts, and the schedules that take more.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Storage {
     #[serde(default)]
@@ -1235,7 +1275,7 @@ pub struct Storage {
 }
 
 /// The data volume of a host: its size and use are the host's `disk_gb` and `disk_used_gb`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Volume {
     pub host: String,
@@ -1250,7 +1290,9 @@ pub struct Volume {
 }
 
 /// Where a backup is kept, which sets how fast it can be read back.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub enum LocationKind {
     /// Snapshots or a backup server in the same site as the data.
     SameSite,
@@ -1276,7 +1318,7 @@ fn default_procurement_time() -> Dur {
 }
 
 /// A size of cloud instance with its on-demand price.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstanceType {
     pub name: String,
@@ -1296,7 +1338,7 @@ fn default_launch_time() -> Dur {
 
 /// An autoscaling group: keeps a service between `min` and `max` instances, launching and
 /// terminating by itself to hold average CPU near `target_cpu`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AutoscalingGroup {
     pub name: String,
@@ -1329,7 +1371,7 @@ fn default_warmup() -> Dur {
 }
 
 /// A DNS record pointing a name at a service (its load balancer, usually).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DnsRecord {
     pub name: String,
@@ -1341,7 +1383,7 @@ pub struct DnsRecord {
 /// A database replica host that starts empty: `replicate <host>` copies the primary's data
 /// (`disk_used_gb` of it) at `copy_gb_per_hour`, then it replays the writes made meanwhile,
 /// `replay_speedup` times as fast as they arrive, until it has caught up.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplicaCopy {
     pub host: String,
@@ -1355,7 +1397,7 @@ fn default_replay_speedup() -> f64 {
     4.0
 }
 /// A place backups are written to and restored from.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupLocation {
     pub id: String,
@@ -1373,7 +1415,7 @@ pub struct BackupLocation {
 }
 
 /// A backup that exists when the scenario starts.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupSpec {
     /// How commands name it, e.g. "7f3a9c21".
@@ -1393,7 +1435,7 @@ pub struct BackupSpec {
 }
 
 /// A backup job that runs every `every`, the next time at `next` after the start.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupSchedule {
     pub target: String,
@@ -1404,7 +1446,7 @@ pub struct BackupSchedule {
     pub next: Option<Dur>,
 }
 /// Capacity planning: what can be bought or rented, for which services, and with what money.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityPlan {
     /// The services whose capacity is planned: headroom, saturation and waste are measured on them.
@@ -1436,7 +1478,7 @@ fn default_headroom_target() -> f64 {
 }
 
 /// A kind of host that can be bought (in a datacenter zone) or launched (in a cloud zone).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostType {
     pub id: String,
@@ -1466,7 +1508,7 @@ fn default_type_disk_gb() -> f64 {
 }
 
 /// An order or reservation made before the start.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub enum Placed {
     /// `count` hosts of `host_type` arriving for `service` at `arrives`.

@@ -17,7 +17,7 @@ pub const MAX_PACK_TIME: Dur = Dur(8 * 3_600_000);
 pub const MAX_PACK_SCENARIOS: usize = 20;
 
 /// An assessment pack.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pack {
     /// Lower-case letters, digits and dashes; names the pack on the command line.
@@ -45,7 +45,7 @@ pub struct Pack {
 }
 
 /// One scenario of a pack.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackScenario {
     /// A scenario id from the library.
@@ -61,7 +61,9 @@ fn one() -> f64 {
     1.0
 }
 
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(
+    Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub enum PackMode {
     #[default]
     Exam,
