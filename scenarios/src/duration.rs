@@ -121,6 +121,20 @@ impl<'de> Deserialize<'de> for Dur {
     }
 }
 
+impl schemars::JsonSchema for Dur {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A duration: whole numbers with units, largest first, e.g. \"30s\", \"5m\", \"1h30m\", \"2w\" (units: ms, s, m, h, d, w).",
+            "pattern": "^([0-9]+(ms|s|m|h|d|w))+$"
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,19 +164,5 @@ mod tests {
         for text in ["1h30m", "45s", "250ms", "0s", "2d3h", "1m5s"] {
             assert_eq!(Dur::parse(text).unwrap().to_string(), text);
         }
-    }
-}
-
-impl schemars::JsonSchema for Dur {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Duration".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A duration: whole numbers with units, largest first, e.g. \"30s\", \"5m\", \"1h30m\", \"2w\" (units: ms, s, m, h, d, w).",
-            "pattern": "^([0-9]+(ms|s|m|h|d|w))+$"
-        })
     }
 }
