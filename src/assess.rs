@@ -122,7 +122,12 @@ fn slug(name: &str) -> String {
     }
     let out = out.trim_end_matches('-').to_owned();
     if out.is_empty() {
-        "candidate".into()
+        // A name with no letters or digits (`../..`, `🚀`) still gets a folder of its own.
+        let digest = Sha256::digest(name.as_bytes());
+        format!(
+            "candidate-{:02x}{:02x}{:02x}",
+            digest[0], digest[1], digest[2]
+        )
     } else {
         out
     }
@@ -167,11 +172,7 @@ fn begin(
             .join(slug(candidate)),
     };
     if dir.join(session_log::FILE).exists() {
-        return Err(format!(
-            "{} already holds an assessment; go on with it with `gameday assess --resume {}`, or choose another --out",
-            dir.display(),
-            dir.display()
-        ));
+        return Err(occupied(&dir, &pack.pack.id, candidate));
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let seed = match args.seed {
@@ -213,7 +214,35 @@ fn begin(
     .run(read, input)
 }
 
+/// Why a folder cannot take a new assessment, and what to do instead: resuming is offered only
+/// to the same candidate, on the same pack, with the sitting unfinished.
+fn occupied(dir: &Path, pack: &str, candidate: &str) -> String {
+    let shown = dir.display();
+    let Ok(read) = session_log::read(dir) else {
+        return format!(
+            "{shown} already holds an assessment that cannot be read; choose another --out"
+        );
+    };
+    let b = read.begin();
+    let finished = read.events.iter().any(|e| matches!(e, Event::End { .. }));
+    let same = b.pack == pack && b.candidate.trim().eq_ignore_ascii_case(candidate.trim());
+    let whose = format!(
+        "{shown} already holds {}'s {} assessment `{}`",
+        b.candidate,
+        if finished { "finished" } else { "unfinished" },
+        b.pack
+    );
+    if same && !finished {
+        format!("{whose}; go on with it with `gameday assess --resume {shown}`")
+    } else {
+        format!("{whose}; choose another --out for {candidate}")
+    }
+}
+
 fn resume(library: &Library, dir: &Path, input: Input, style: Style) -> Result<ExitCode, String> {
+    if !dir.exists() {
+        return Err(format!("{}: no such folder", dir.display()));
+    }
     let read = session_log::read(dir)?;
     if let Some(w) = &read.warning {
         eprintln!("warning: {w}");
@@ -272,7 +301,10 @@ fn pack_banner(pack: &PackEntry, candidate: &str, dir: &Path) -> String {
         p.mode.label()
     );
     if !p.briefing.trim().is_empty() {
-        out.push_str(&format!("{}\n\n", p.briefing.trim()));
+        for line in render::wrap(p.briefing.trim(), 90) {
+            out.push_str(&format!("{line}\n"));
+        }
+        out.push('\n');
     }
     out.push_str(&format!(
         "{} scenarios, {} of wall-clock time in all:\n",
@@ -438,7 +470,9 @@ impl Sitting<'_> {
             deadline: Some(deadline),
             leave_question: repl::LEAVE_PACK,
         };
+        let heartbeat = session_log::Heartbeat::start(&self.log.path)?;
         let outcome = session.run(input)?;
+        drop(heartbeat);
         self.practice_scorecard(mode, outcome, &mut session)?;
         Ok(outcome)
     }
@@ -515,7 +549,8 @@ mod tests {
         );
         assert!(candidate_seed("sre-lead", "Ada") < 1_000_000);
         assert_eq!(slug("  Ada  Lovelace!"), "ada-lovelace");
-        assert_eq!(slug("../.."), "candidate");
+        assert!(slug("../..").starts_with("candidate-"));
+        assert_ne!(slug("../.."), slug("🚀🚀"));
         assert_eq!(slug("Zoë O'Brien"), "zoë-o-brien");
     }
 }

@@ -45,7 +45,7 @@ pub enum Color {
 pub enum Cmd {
     /// Play a scenario in the REPL (or from a script or piped input).
     Play(PlayArgs),
-    /// List the scenario library.
+    /// List the scenario library by duty, and the assessment packs.
     List {
         /// Print JSON: an array of {id, title, kind, level, time_limit, default}.
         #[arg(long)]

@@ -283,6 +283,17 @@ pub fn grade(
             h.seed,
             entry.variant
         );
+        // A journal of an assessment is graded there with the pack's weights.
+        if let Some(dir) = path.parent()
+            && let Ok(log) = crate::session_log::read(dir)
+        {
+            emitln!(
+                "This journal is part of {}'s assessment `{}`, whose report weighs the KPIs by the pack: `gameday report {}` gives that grade.",
+                log.begin().candidate,
+                log.begin().pack,
+                dir.display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -405,7 +416,7 @@ fn check_one(path: &Path) -> Result<String, String> {
                     if variant.picks.is_empty() {
                         String::new()
                     } else {
-                        format!(" in variant {variant}")
+                        format!(" in variant {}", variant.detailed())
                     },
                     e.error
                 ),
@@ -435,7 +446,9 @@ fn check_one(path: &Path) -> Result<String, String> {
         match shown.iter().find(|(_, b)| *b == body) {
             Some((seed, _)) => unfair.push(format!(
                 "{} seed {} (variant {}): graded as seed {seed}\n",
-                s.id, r.seed, r.variant
+                s.id,
+                r.seed,
+                r.variant.detailed()
             )),
             None => {
                 unfair.push(format!("{head}\n{body}"));
@@ -645,9 +658,15 @@ pub fn report(
     let packs: std::collections::BTreeSet<&str> =
         reports.iter().map(|r| r.pack.id.as_str()).collect();
     if packs.len() > 1 {
+        let which: Vec<String> = args
+            .dirs
+            .iter()
+            .zip(&reports)
+            .map(|(d, r)| format!("  {}: {}", d.display(), r.pack.id))
+            .collect();
         return Err(format!(
-            "these assessments are of different packs ({}); rank candidates who sat the same pack",
-            packs.into_iter().collect::<Vec<_>>().join(", ")
+            "these assessments are of different packs; rank candidates who sat the same pack:\n{}",
+            which.join("\n")
         ));
     }
     if let Some(path) = &args.html {

@@ -32,7 +32,7 @@ pub fn explain(entry: &Entry, seed: u64) -> Result<String, String> {
         s.title,
         s.level.label(),
         s.kind.label(),
-        entry.variant,
+        entry.variant.detailed(),
         s.time_limit,
         s.start
     );

@@ -41,7 +41,7 @@ impl Entry {
 }
 
 /// A hash of what the simulation reads of a scenario (a variant of it): everything but the
-/// rubric and the reference solution, which only grading reads. A journal whose scenario file
+/// rubric, the reference solution and the test transcripts, which only grading and `check` read. A journal whose scenario file
 /// has changed can still be replayed faithfully when this is unchanged.
 pub fn sim_hash(scenario: &Scenario) -> String {
     let mut s = scenario.clone();
@@ -50,6 +50,7 @@ pub fn sim_hash(scenario: &Scenario) -> String {
     s.rubric.escalation = None;
     s.rubric.status_every = scenarios::Dur(0);
     s.reference.clear();
+    s.transcripts.clear();
     hash(&serde_json::to_vec(&s).expect("scenarios serialize"))
 }
 

@@ -68,7 +68,11 @@ impl Input {
         if !std::io::stdin().is_terminal() {
             return Input::Lines(Box::new(BufReader::new(std::io::stdin())));
         }
-        let Ok(mut editor) = Editor::<Completion, DefaultHistory>::new() else {
+        // Tab completes the common prefix, and a second Tab lists the choices, as shells do.
+        let config = rustyline::Config::builder()
+            .completion_type(rustyline::CompletionType::List)
+            .build();
+        let Ok(mut editor) = Editor::<Completion, DefaultHistory>::with_config(config) else {
             return Input::Lines(Box::new(BufReader::new(std::io::stdin())));
         };
         editor.set_helper(Some(Completion::default()));

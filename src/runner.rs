@@ -114,7 +114,10 @@ impl Fairness {
     pub fn explain(&self, id: &str) -> String {
         let mut out = format!(
             "{id} seed {} (variant {}): reference {:.1} (needs >= {REFERENCE_AT_LEAST}), doing nothing {:.1} (needs <= {NOTHING_AT_MOST})\n",
-            self.seed, self.variant, self.reference.total, self.nothing.total
+            self.seed,
+            self.variant.detailed(),
+            self.reference.total,
+            self.nothing.total
         );
         for line in self.misranked() {
             out.push_str(&format!("    misranked: {line}\n"));
@@ -174,7 +177,8 @@ pub fn fairness(
     let reference = run_reference(&scenario, seed)
         .map_err(|e| {
             format!(
-                "seed {seed} (variant {variant}): reference step {} is refused: {}",
+                "seed {seed} (variant {}): reference step {} is refused: {}",
+                variant.detailed(),
                 e.index + 1,
                 e.error
             )
@@ -185,7 +189,8 @@ pub fn fairness(
     for t in &scenario.transcripts {
         let run = engine::run_steps(&scenario, seed, &t.steps).map_err(|e| {
             format!(
-                "seed {seed} (variant {variant}): step {} of transcript `{}` is refused: {}",
+                "seed {seed} (variant {}): step {} of transcript `{}` is refused: {}",
+                variant.detailed(),
                 e.index + 1,
                 t.name,
                 e.error

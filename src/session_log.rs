@@ -42,6 +42,9 @@ pub enum Event {
     },
     /// The program started again on this folder after stopping.
     Resume { wall_ms: u64 },
+    /// Written every [`HEARTBEAT_MS`] while a scenario is open: after a crash, the time up to
+    /// the last one is charged to the scenario.
+    Alive { wall_ms: u64 },
     /// Scenario `scenario` ended.
     Close {
         scenario: usize,
@@ -58,6 +61,7 @@ impl Event {
             Event::Begin { wall_ms, .. }
             | Event::Open { wall_ms, .. }
             | Event::Resume { wall_ms }
+            | Event::Alive { wall_ms }
             | Event::Close { wall_ms, .. }
             | Event::End { wall_ms } => *wall_ms,
         }
@@ -117,6 +121,59 @@ impl Log {
             .write_all(format!("{line}\n").as_bytes())
             .and_then(|()| self.file.sync_data())
             .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
+    }
+}
+
+/// How often an open scenario writes an [`Event::Alive`]: at most this much of a candidate's
+/// time is lost to a crash's accounting (and at most this much is not charged).
+pub const HEARTBEAT_MS: u64 = 10_000;
+
+/// Appends [`Event::Alive`] every [`HEARTBEAT_MS`] until dropped.
+#[derive(Debug)]
+pub struct Heartbeat {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Heartbeat {
+    /// Starts beating into the log at `path` (through its own handle; each event is one
+    /// appended line, so it never interleaves with the main thread's).
+    pub fn start(path: &Path) -> Result<Heartbeat, String> {
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(std::time::Duration::from_millis(HEARTBEAT_MS))
+            {
+                let line = serde_json::to_string(&Event::Alive {
+                    wall_ms: crate::repl::wall_ms(),
+                })
+                .expect("events serialize");
+                if file
+                    .write_all(format!("{line}\n").as_bytes())
+                    .and_then(|()| file.sync_data())
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+        Ok(Heartbeat {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -189,11 +246,18 @@ impl Read {
         let mut t = Timing::default();
         let mut current: Option<(usize, u64)> = None;
         let mut last_event = 0;
+        let alive: Vec<u64> = self
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Alive { .. }))
+            .map(Event::wall_ms)
+            .collect();
         let last_activity = |i: usize, from: u64, until: u64| {
             activity
                 .get(&i)
                 .into_iter()
                 .flatten()
+                .chain(&alive)
                 .copied()
                 .filter(|&w| w >= from && w <= until)
                 .max()
@@ -226,7 +290,7 @@ impl Read {
                     t.resumes
                         .push((current.map(|c| c.0), wall_ms.saturating_sub(stopped)));
                 }
-                Event::Begin { .. } | Event::End { .. } => {}
+                Event::Begin { .. } | Event::End { .. } | Event::Alive { .. } => {}
             }
             last_event = e.wall_ms();
         }
@@ -352,7 +416,8 @@ mod tests {
                     wall_ms: 62_000,
                 },
                 open(1, 70_000),
-                // Commands at 80 s and 95 s, then a crash; resumed at 400 s.
+                // Commands at 80 s and 95 s, alive at 100 s, then a crash; resumed at 400 s.
+                Event::Alive { wall_ms: 100_000 },
                 Event::Resume { wall_ms: 400_000 },
                 Event::Close {
                     scenario: 1,
@@ -366,8 +431,8 @@ mod tests {
         let activity = BTreeMap::from([(1, vec![80_000, 95_000, 410_000])]);
         let t = read.timing(&activity);
         assert_eq!(t.used_ms[&0], 60_000);
-        assert_eq!(t.used_ms[&1], 25_000 + 30_000);
-        assert_eq!(t.resumes, vec![(Some(1), 305_000)]);
+        assert_eq!(t.used_ms[&1], 30_000 + 30_000);
+        assert_eq!(t.resumes, vec![(Some(1), 300_000)]);
     }
 
     #[test]

@@ -162,7 +162,7 @@ fn parse_diagnostic(e: &ron::error::SpannedError) -> Diagnostic {
         1
     };
     let message = e.code.to_string();
-    let help = parse_help(&message);
+    let help = suggest_from_message(&message).or_else(|| parse_help(&message));
     Diagnostic {
         message,
         path: None,
@@ -173,6 +173,19 @@ fn parse_diagnostic(e: &ron::error::SpannedError) -> Diagnostic {
         }),
         help,
     }
+}
+
+/// A "did you mean" for a misspelt field or enum variant: ron's message names the culprit in the
+/// first backquotes and lists the names it expected in the rest.
+fn suggest_from_message(message: &str) -> Option<String> {
+    if !message.contains(", expected") {
+        return None;
+    }
+    let mut quoted = message.split('`').skip(1).step_by(2);
+    let culprit = quoted.next()?;
+    let (_, expected) = message.split_once(", expected")?;
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    crate::suggest(culprit, names.iter().copied())
 }
 
 /// Plain-words advice for the parse errors authors meet most.
@@ -199,7 +212,20 @@ pub fn with_rubric(scenario: &Scenario, file: &str, text: &str) -> Result<Scenar
             "the rubric file is over the size limit",
         ));
     }
-    let rubric: crate::Rubric = parse_ron(file, text)?;
+    let rubric: crate::Rubric = parse_ron(file, text).map_err(|mut e| {
+        let starts = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with("//"));
+        if starts.is_some_and(|l| l.starts_with("rubric")) {
+            for d in &mut e.diagnostics {
+                d.help = Some(
+                    "a rubric file holds only the value of a scenario's `rubric:` field, `(kpis: [...], ...)`, without `rubric:` before it".into(),
+                );
+            }
+        }
+        e
+    })?;
     let mut s = scenario.clone();
     s.rubric = rubric;
     let mut diagnostics: Vec<Diagnostic> = validate::validate(&s)

@@ -30,8 +30,27 @@ pub struct Pick {
 }
 
 impl fmt::Display for Variant {
-    /// `victim=app-2, fill_rate=60.0`, or `base` for a scenario without axes.
+    /// `victim=app-2, fill_rate=60.0`, or `base` for a scenario without axes. A choice written
+    /// as a map shows as its number (`bad=#2`): maps often hold grading values, such as which
+    /// backup is the good one, that a journal or a report should not spell out.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+impl Variant {
+    /// Every value, maps included, for authors (`check`, `explain`).
+    pub fn detailed(&self) -> String {
+        struct Detailed<'a>(&'a Variant);
+        impl fmt::Display for Detailed<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, true)
+            }
+        }
+        Detailed(self).to_string()
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, maps: bool) -> fmt::Result {
         if self.picks.is_empty() {
             return f.write_str("base");
         }
@@ -39,7 +58,11 @@ impl fmt::Display for Variant {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            write!(f, "{}={}", p.axis, p.value)?;
+            if p.value.starts_with('(') && !maps {
+                write!(f, "{}=#{}", p.axis, p.index + 1)?;
+            } else {
+                write!(f, "{}={}", p.axis, p.value)?;
+            }
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ mod alerts;
 mod capacity;
 mod cloud;
 mod format;
-pub(crate) use format::{fixed, trimmed};
+pub(crate) use format::{fixed, trimmed, wrap};
 mod host;
 mod hosts;
 mod logs;

@@ -20,6 +20,9 @@ use crate::session_log::{self, Closed, Event};
 /// Regrades the assessment in `dir`. `library` is where scenarios come from unless the
 /// assessment was sat with `--content`, in which case that folder is used.
 pub fn build(library: &Library, dir: &Path) -> Result<Report, String> {
+    if !dir.exists() {
+        return Err(format!("{}: no such folder", dir.display()));
+    }
     let read = session_log::read(dir)?;
     let mut notes = Vec::new();
     if let Some(w) = &read.warning {

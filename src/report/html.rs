@@ -6,9 +6,7 @@
 
 use super::markdown::counterfactual as counterfactual_sentence;
 use super::model::{Integrity, Report, ScenarioReport, Status, Timeline};
-use super::{
-    fixed, not_started, one_decimal, places, ranked, scenario_columns, sim_clock, span, trimmed,
-};
+use super::{fixed, one_decimal, places, ranked, scenario_columns, sim_clock, span, trimmed};
 
 /// The page for one candidate.
 pub fn candidate(report: &Report) -> String {
@@ -33,7 +31,17 @@ pub fn comparison(reports: &[Report]) -> String {
     let ranked = ranked(reports);
     let places = places(&ranked);
     let columns = scenario_columns(&ranked);
-    let mut packs: Vec<&str> = ranked.iter().map(|r| r.pack.title.as_str()).collect();
+    let mut packs: Vec<String> = ranked
+        .iter()
+        .map(|r| {
+            format!(
+                "{} · {} level · pass line {}",
+                r.pack.title,
+                r.pack.level,
+                one_decimal(r.pack.pass)
+            )
+        })
+        .collect();
     packs.sort_unstable();
     packs.dedup();
 
@@ -44,7 +52,7 @@ pub fn comparison(reports: &[Report]) -> String {
         if ranked.len() == 1 { "" } else { "s" },
         h(&packs.join(" · "))
     );
-    body.push_str("<section class=\"wide\">\n<table class=\"ranking\">\n<thead><tr><th class=\"num\">Rank</th><th>Candidate</th><th>Pack</th><th>Level</th><th class=\"num\">Total</th><th>Result</th><th>Complete</th>");
+    body.push_str("<section class=\"wide\">\n<table class=\"ranking\">\n<thead><tr><th class=\"num\">Rank</th><th>Candidate</th><th class=\"num\">Total</th><th>Result</th><th>Complete</th>");
     for c in &columns {
         body.push_str(&format!(
             "<th class=\"num scn\">{}<small>{}</small></th>",
@@ -55,11 +63,9 @@ pub fn comparison(reports: &[Report]) -> String {
     body.push_str("<th class=\"num\">Commands</th><th class=\"num\">Idle gaps</th><th class=\"num\">Bursts</th><th class=\"num\">Resumes</th></tr></thead>\n<tbody>\n");
     for (r, place) in ranked.iter().zip(places) {
         body.push_str(&format!(
-            "<tr><td class=\"num\">{place}</td><td class=\"name\">{}</td><td>{}</td><td>{}</td>\
+            "<tr><td class=\"num\">{place}</td><td class=\"name\">{}</td>\
              <td class=\"num\"><strong>{}</strong>{}</td><td>{}</td><td>{}</td>",
             h(&r.candidate),
-            h(&r.pack.title),
-            h(&r.pack.level),
             one_decimal(r.total),
             meter(r.total),
             verdict_pill(r.passed),
@@ -71,11 +77,20 @@ pub fn comparison(reports: &[Report]) -> String {
                     "<td class=\"num muted\">not started<small>{}</small></td>",
                     h(&s.variant)
                 )),
-                Some(s) => body.push_str(&format!(
-                    "<td class=\"num\">{}<small>{}</small></td>",
-                    one_decimal(s.total),
-                    h(&s.variant)
-                )),
+                Some(s) => {
+                    // Anything but a declared resolution is said in the cell.
+                    let how = if s.status == Status::Resolved {
+                        String::new()
+                    } else {
+                        format!("{} · ", s.status.label())
+                    };
+                    body.push_str(&format!(
+                        "<td class=\"num\">{}<small>{}{}</small></td>",
+                        one_decimal(s.total),
+                        h(&how),
+                        h(&s.variant)
+                    ));
+                }
                 None => body.push_str("<td class=\"num muted\">–</td>"),
             }
         }
@@ -107,11 +122,7 @@ fn page(title: &str, body: &str) -> String {
 }
 
 fn header(r: &Report) -> String {
-    let complete = match not_started(r) {
-        _ if r.complete => "yes".to_owned(),
-        0 => "no, a scenario was left open".to_owned(),
-        n => format!("no, {n} of {} not started", r.scenarios.len()),
-    };
+    let complete = super::completeness(r);
     let used: f64 = r.scenarios.iter().map(|s| s.wall_used_s).sum();
     format!(
         "<header class=\"top\">\n<div class=\"who\"><p class=\"eyebrow\">Assessment report</p>\
@@ -436,9 +447,10 @@ fn verdict_pill(passed: bool) -> &'static str {
 
 fn status_pill(status: Status) -> String {
     let tone = match status {
-        Status::Resolved => "pass",
+        // Declared resolved says nothing of how well: the score does.
+        Status::Resolved => "info",
         Status::NotStarted => "idle",
-        Status::Open => "info",
+        Status::Open => "notyet",
         Status::TimeUp | Status::Left | Status::Over => "notyet",
     };
     format!("<span class=\"pill {tone}\">{}</span>", h(status.label()))
@@ -871,7 +883,7 @@ background:var(--ink);color:#fff;font-size:15px}
 footer{margin-top:40px;padding-top:12px;border-top:1px solid var(--line);color:var(--muted);font-size:12px}
 footer code{font-size:11px}
 .wide{overflow-x:auto}
-.ranking{font-size:14px}
+.ranking{font-size:14px;width:auto;min-width:100%}
 .ranking th,.ranking td{padding:6px 8px}
 .ranking th{white-space:normal;vertical-align:bottom}
 .ranking th.scn{text-transform:none;letter-spacing:0;font-size:12.5px;min-width:96px;max-width:160px}

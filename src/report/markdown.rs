@@ -4,7 +4,7 @@
 use grader::Counterfactual;
 
 use super::model::{Integrity, Report, ScenarioReport, Status};
-use super::{fixed, not_started, one_decimal, sim_clock, span, trimmed};
+use super::{fixed, one_decimal, sim_clock, span, trimmed};
 
 /// The whole report. Every piece of text that came from a person or a file is escaped, so a
 /// command like `logs db-1 | grep x` stays in its table cell and `<script>` stays text.
@@ -26,11 +26,7 @@ pub fn candidate(report: &Report) -> String {
 
 fn header(r: &Report) -> String {
     let verdict = if r.passed { "PASS" } else { "NOT YET" };
-    let complete = match not_started(r) {
-        _ if r.complete => "yes, every scenario was closed".to_owned(),
-        0 => "no, a scenario was left open".to_owned(),
-        n => format!("no, {n} of {} scenarios not started", r.scenarios.len()),
-    };
+    let complete = super::completeness(r);
     let used: f64 = r.scenarios.iter().map(|s| s.wall_used_s).sum();
     format!(
         "# Assessment report: {}\n\n\

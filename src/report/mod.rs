@@ -96,11 +96,36 @@ pub fn sim_clock(start: &str, ms: u64) -> String {
 
 /// How many scenarios of the report were never started.
 pub fn not_started(report: &Report) -> usize {
+    count(report, Status::NotStarted)
+}
+
+fn count(report: &Report, status: Status) -> usize {
     report
         .scenarios
         .iter()
-        .filter(|s| s.status == Status::NotStarted)
+        .filter(|s| s.status == status)
         .count()
+}
+
+/// Whether every scenario was closed, in words: `yes`, or what was not.
+pub fn completeness(report: &Report) -> String {
+    if report.complete {
+        return "yes, every scenario was closed".into();
+    }
+    let n = report.scenarios.len();
+    let mut parts = Vec::new();
+    match count(report, Status::Open) {
+        0 => {}
+        1 => parts.push("1 stopped mid-scenario and never resumed (graded as it stood)".to_owned()),
+        k => parts.push(format!(
+            "{k} stopped mid-scenario and never resumed (graded as they stood)"
+        )),
+    }
+    match not_started(report) {
+        0 => {}
+        k => parts.push(format!("{k} of {n} never started (scored 0)")),
+    }
+    format!("no: {}", parts.join("; "))
 }
 
 /// The total in tenths exactly as [`one_decimal`] shows it, for ranking and ties: two totals

@@ -74,7 +74,7 @@ impl Status {
         match self {
             Status::NotStarted => "not started",
             Status::Open => "open",
-            Status::Resolved => "resolved",
+            Status::Resolved => "declared resolved",
             Status::TimeUp => "time up",
             Status::Left => "left unresolved",
             Status::Over => "simulated time ran out",
