@@ -41,6 +41,12 @@ pub enum Color {
     Never,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Scenario,
+    Pack,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Play a scenario in the REPL (or from a script or piped input).
@@ -62,6 +68,12 @@ pub enum Cmd {
         /// instead of the scenario's own; the reference and doing nothing are regraded with it too.
         #[arg(long, value_name = "FILE")]
         rubric: Option<PathBuf>,
+    },
+    /// For authors: print the JSON Schema of the scenario (or pack) format, for editors.
+    Schema {
+        /// Which format.
+        #[arg(value_enum, default_value_t = SchemaKind::Scenario)]
+        which: SchemaKind,
     },
     /// For authors: write a commented starter scenario that passes `check`.
     New {

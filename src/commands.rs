@@ -794,3 +794,17 @@ pub fn new(kind: &str, name: &str, out: Option<PathBuf>) -> Result<ExitCode, Str
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// `gameday schema [scenario|pack]`: the JSON Schema of a format, generated from the types the
+/// loader deserialises (so it cannot drift from what `check` accepts).
+pub fn schema(which: crate::cli::SchemaKind) -> Result<ExitCode, String> {
+    let schema = match which {
+        crate::cli::SchemaKind::Scenario => schemars::schema_for!(scenarios::Scenario),
+        crate::cli::SchemaKind::Pack => schemars::schema_for!(scenarios::Pack),
+    };
+    emitln!(
+        "{}",
+        serde_json::to_string_pretty(&schema).expect("schemas serialize")
+    );
+    Ok(ExitCode::SUCCESS)
+}

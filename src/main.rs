@@ -61,6 +61,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             rubric,
         } => commands::grade(&library, &journal, json, rubric.as_deref(), style),
         Cmd::Check { files } => commands::check(&files),
+        Cmd::Schema { which } => commands::schema(which),
         Cmd::New { kind, name, out } => commands::new(&kind, &name, out),
         Cmd::Explain { scenario, seed } => commands::explain(&library, &scenario, seed),
         Cmd::Assess(args) => assess::assess(&library, args, style),

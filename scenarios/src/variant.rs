@@ -334,7 +334,8 @@ mod tests {
             text.starts_with(r#"(at: "40m", text: "retired at 10:40","#),
             "{text}"
         );
-        assert_eq!(v.to_string(), "retire=(at=40m clock=10:40)");
+        assert_eq!(v.to_string(), "retire=#2");
+        assert_eq!(v.detailed(), "retire=(at=40m clock=10:40)");
     }
 
     #[test]

@@ -114,3 +114,142 @@ fn new_writes_a_starter_of_every_kind_that_passes_check() {
     let bad = s.run(&["new", "outage", "Bad_Name"], b"");
     assert!(bad.stderr.contains("not a scenario id"), "{}", bad.both());
 }
+
+/// The fenced blocks of a Markdown file: (info string, body).
+fn fenced_blocks(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(String, String)> = None;
+    for line in text.lines() {
+        match (&mut open, line.strip_prefix("```")) {
+            (None, Some(info)) => open = Some((info.trim().to_owned(), String::new())),
+            (Some(_), Some(_)) => out.push(open.take().expect("open")),
+            (Some((_, body)), None) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+fn parse_fragment<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, String> {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(body)
+        .map_err(|e| e.to_string())
+}
+
+/// docs/authoring.md works as written: its commands run and print what it shows, each RON
+/// fragment parses as the type it names, and each whole file (a pack) passes `check`.
+#[test]
+fn the_authoring_guide_examples_work() {
+    let s = crate::support::Scratch::new("authoring-guide");
+    let guide = std::fs::read_to_string(
+        std::path::Path::new(crate::support::ROOT).join("docs/authoring.md"),
+    )
+    .expect("docs/authoring.md");
+    let blocks = fenced_blocks(&guide);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gameday"))
+            .args(["--color", "never"])
+            .args(args)
+            .current_dir(&s.dir)
+            .output()
+            .expect("gameday runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let mut commands = 0;
+    let mut fragments = 0;
+    let mut files = 0;
+    for (i, (info, body)) in blocks.iter().enumerate() {
+        match info.as_str() {
+            "sh" => {
+                for line in body.lines().filter(|l| l.starts_with("gameday ")) {
+                    let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+                    let stdout = run(&args);
+                    commands += 1;
+                    // A text block right after a command is what it prints.
+                    if let Some((next, shown)) = blocks.get(i + 1)
+                        && next == "text"
+                    {
+                        assert_eq!(&stdout, shown, "`{line}` prints what the guide shows");
+                    }
+                }
+            }
+            "ron" => {
+                let first = body.lines().next().unwrap_or("");
+                match first.strip_prefix("// fragment: ") {
+                    Some("Fault") => parse_fragment::<scenarios::Fault>(body).map(drop),
+                    Some("KpiTarget") => parse_fragment::<scenarios::KpiTarget>(body).map(drop),
+                    Some("Transcript") => parse_fragment::<scenarios::Transcript>(body).map(drop),
+                    Some("VariantAxis") => parse_fragment::<scenarios::VariantAxis>(body).map(drop),
+                    Some(other) => panic!("the guide names an unknown fragment type `{other}`"),
+                    None => {
+                        let file = s.write(&format!("example-{i}.ron"), body);
+                        run(&["check", file.to_str().unwrap()]);
+                        files += 1;
+                        Ok(())
+                    }
+                }
+                .unwrap_or_else(|e| panic!("block {i} of docs/authoring.md: {e}\n{body}"));
+                if first.starts_with("// fragment: ") {
+                    fragments += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        commands >= 2 && fragments >= 4 && files >= 1,
+        "{commands} {fragments} {files}"
+    );
+}
+
+/// `gameday schema` describes what the loader accepts: every shipped scenario and pack, as the
+/// loader reads it, is valid against the schema printed for its format.
+#[test]
+fn every_shipped_file_matches_the_json_schema() {
+    let schema = |which: &str| -> serde_json::Value {
+        serde_json::from_str(gameday(&["schema", which]).ok()).expect("the schema is JSON")
+    };
+    let scenario = jsonschema::validator_for(&schema("scenario")).expect("a valid schema");
+    let pack = jsonschema::validator_for(&schema("pack")).expect("a valid schema");
+    let root = std::path::Path::new(crate::support::ROOT);
+    let mut checked = 0;
+    for f in crate::support::all_ron_files(&root.join("content")) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = f.display().to_string();
+        let (validator, value) = if scenarios::is_pack(&text) {
+            let p = scenarios::load_pack(&name, &text).unwrap_or_else(|e| panic!("{e}"));
+            (&pack, serde_json::to_value(p).unwrap())
+        } else {
+            // Every variant: placeholders stand for values of every type the schema allows.
+            let all = scenarios::load_every_variant(&name, &text).unwrap_or_else(|e| panic!("{e}"));
+            for (s, _) in &all[1..] {
+                let value = serde_json::to_value(s).unwrap();
+                let errors: Vec<String> = scenario
+                    .iter_errors(&value)
+                    .map(|e| e.to_string())
+                    .collect();
+                assert!(errors.is_empty(), "{name}: {errors:?}");
+            }
+            (&scenario, serde_json::to_value(&all[0].0).unwrap())
+        };
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 30);
+    // And it is not vacuous: a misspelt field is refused.
+    let bad = serde_json::json!({"id": "x", "titel": "y"});
+    assert!(!scenario.is_valid(&bad));
+}

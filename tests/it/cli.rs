@@ -151,22 +151,3 @@ fn list_json_describes_every_scenario() {
     assert_eq!(defaults.len(), 1);
     assert_eq!(defaults[0]["id"], "db-disk-full");
 }
-
-#[test]
-fn check_accepts_the_shipped_content() {
-    let out = gameday(&["check", "content/"]);
-    let stdout = out.ok();
-    assert!(out.stderr.is_empty(), "{}", out.stderr);
-    // The scenarios and the assessment packs.
-    let n = crate::support::all_ron_files(&Path::new(ROOT).join("content")).len();
-    assert_eq!(n, shipped_ids().len() + 3);
-    assert!(
-        stdout.ends_with(&format!("checked {n} files: all ok\n")),
-        "{stdout}"
-    );
-    let ok = stdout
-        .lines()
-        .filter(|l| l.starts_with("ok: content/"))
-        .count();
-    assert_eq!(ok, n, "{stdout}");
-}

@@ -73,6 +73,7 @@ fn every_rust_file_opens_with_a_line_saying_what_it_is() {
 fn every_shipped_scenario_tells_the_reference_from_doing_nothing_on_five_seeds() {
     let out = crate::support::gameday(&["check", "content"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
     let files = crate::support::all_ron_files(&Path::new(ROOT).join("content"));
     assert!(
         out.stdout
@@ -85,6 +86,7 @@ fn every_shipped_scenario_tells_the_reference_from_doing_nothing_on_five_seeds()
             assert!(line.contains("under the pack's weights"), "{line}");
         } else {
             assert!(line.contains("on seeds 1-5"), "{line}");
+            assert!(line.contains("3 transcripts ranked as declared"), "{line}");
         }
     }
 }
