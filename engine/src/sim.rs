@@ -239,6 +239,14 @@ impl Sim {
                 let Some(hint) = self.scenario().hints.get(index) else {
                     return Err(SimError::new("no more hints for this scenario"));
                 };
+                if let Some(after) = hint.after
+                    && self.now() < after
+                {
+                    return Err(SimError::new(format!(
+                        "the next hint is available from {}; look around first",
+                        scenarios::clock_label(&self.scenario().start, after)
+                    )));
+                }
                 let response = Response::Hint {
                     index,
                     text: hint.text.clone(),

@@ -71,10 +71,12 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
             Hint {
                 text: "Which host is paging?".into(),
                 cost: 10.0,
+                after: None,
             },
             Hint {
                 text: "Look at db-1's disk.".into(),
                 cost: 5.0,
+                after: None,
             },
         ],
         reference: vec![],

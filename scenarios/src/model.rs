@@ -1179,6 +1179,9 @@ impl Kpi {
 pub struct Hint {
     pub text: String,
     pub cost: f64,
+    /// The hint cannot be had before this simulated time, so a candidate has to look first.
+    #[serde(default)]
+    pub after: Option<Dur>,
 }
 
 /// A scripted response an author expects the grader to place: `check` runs its steps like the

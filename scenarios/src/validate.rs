@@ -906,9 +906,20 @@ fn rubric(c: &mut Check) {
             "the root-cause keyword",
         );
     }
+    let mut last_after = Dur::ZERO;
     for (i, hint) in s.hints.iter().enumerate() {
         c.text(format!("hints[{i}].text"), &hint.text, "the hint");
         c.finite(format!("hints[{i}].cost"), hint.cost, 0.0, 100.0, "cost");
+        if let Some(after) = hint.after {
+            c.within_limit(format!("hints[{i}].after"), after, "the hint");
+            if after < last_after {
+                c.error(
+                    format!("hints[{i}].after"),
+                    format!("hints are given in order, so this one cannot come before the one before it ({last_after})"),
+                );
+            }
+            last_after = after;
+        }
     }
     if s.reference.is_empty() {
         c.error("reference", "the reference solution has no steps");

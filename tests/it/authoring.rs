@@ -253,3 +253,31 @@ fn every_shipped_file_matches_the_json_schema() {
     let bad = serde_json::json!({"id": "x", "titel": "y"});
     assert!(!scenario.is_valid(&bad));
 }
+
+/// A hint with `after` cannot be had before that simulated time.
+#[test]
+fn a_hint_waits_for_its_time() {
+    let s = crate::support::Scratch::new("hint-after");
+    let text = std::fs::read_to_string(
+        std::path::Path::new(crate::support::ROOT)
+            .join("tests/fixtures/scenarios/ok/tiny-runaway-cpu.ron"),
+    )
+    .unwrap()
+    .replace("cost: 5.0)", "cost: 5.0, after: \"5m\")");
+    let file = s.write("timed-hint.ron", text);
+    let out = s.run(
+        &[
+            "play",
+            file.to_str().unwrap(),
+            "--journal",
+            s.path("j.jsonl").to_str().unwrap(),
+        ],
+        b"hint\nwait 5m\nhint\nquit\n",
+    );
+    let text = out.ok();
+    assert!(
+        text.contains("error: the next hint is available from 09:05; look around first"),
+        "{text}"
+    );
+    assert!(text.contains("Look at app-1's processes."), "{text}");
+}
