@@ -650,14 +650,17 @@ fn chart(s: &ScenarioReport) -> String {
     // Resolved, then faults and commands on top so their tooltips win.
     if let Some(at) = t.resolved_ms {
         let label = format!("resolved {}", sim_clock(&t.start, at));
+        let early = x(at) - LEFT < 140.0;
         out.push_str(&format!(
             "<g class=\"resolved\"><title>{}</title><line x1=\"{x}\" x2=\"{x}\" y1=\"{}\" y2=\"{}\"/>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text></g>\n",
+             <text x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text></g>\n",
             h(&label),
             n(AVAIL.0 - 12.0),
             n(LANE.1),
-            n(x(at) - 5.0),
+            // Near the left edge the label reads rightwards, clear of the axis and its title.
+            n(if early { x(at) + 5.0 } else { x(at) - 5.0 }),
             n(AVAIL.0 - 4.0),
+            if early { "start" } else { "end" },
             h(&label),
             x = n(x(at)),
         ));
