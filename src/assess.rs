@@ -100,16 +100,6 @@ fn sibling_seeds(dir: &Path, pack: &str) -> Vec<u64> {
         .collect()
 }
 
-/// Wall-clock time left, to the minute when it is long: `25 min`, `1 h 39 min`, `45 s`.
-fn left_label(ms: u64) -> String {
-    let s = ms.div_ceil(1_000);
-    match s {
-        0..90 => format!("{s} s"),
-        90..3_600 => format!("{} min", s.div_ceil(60)),
-        _ => format!("{} h {:02} min", s / 3_600, (s % 3_600).div_ceil(60)),
-    }
-}
-
 /// A folder-friendly form of a name: `Ada Lovelace` -> `ada-lovelace`.
 fn slug(name: &str) -> String {
     let mut out = String::new();
@@ -357,10 +347,10 @@ impl Sitting<'_> {
             if input.interactive() && existing.is_none() {
                 // A breather before each scenario that the clock does not count.
                 println!(
-                    "\nNext: scenario {} of {}, {} on the clock. Press Enter when you are ready.",
+                    "\nNext: scenario {} of {}, with {} (min:s) on the clock. Press Enter when you are ready.",
                     i + 1,
                     p.scenarios.len(),
-                    left_label(left)
+                    repl::time_left(left)
                 );
                 if !input.pause() {
                     return self.stopped();
@@ -371,11 +361,11 @@ impl Sitting<'_> {
                 at_wall_ms: started + left,
             };
             println!(
-                "\n=== Scenario {} of {}: {} left for it, {} for the pack ===",
+                "\n=== Scenario {} of {}: {} left for it, {} for the pack (min:s) ===",
                 i + 1,
                 p.scenarios.len(),
-                left_label(left),
-                left_label(pack_left)
+                repl::time_left(left),
+                repl::time_left(pack_left)
             );
             let outcome = match existing {
                 Some(path) => self.go_on(&path, mode, deadline, &mut input)?,

@@ -246,12 +246,17 @@ impl Deadline {
 
     /// `mm:ss` or `h:mm:ss` left.
     pub fn remaining_label(self) -> String {
-        let s = self.remaining_ms().div_ceil(1_000);
-        if s >= 3_600 {
-            format!("{}:{:02}:{:02}", s / 3_600, s % 3_600 / 60, s % 60)
-        } else {
-            format!("{}:{:02}", s / 60, s % 60)
-        }
+        time_left(self.remaining_ms())
+    }
+}
+
+/// Wall-clock time as a countdown shows it: `34:50`, `2:20:00`.
+pub fn time_left(ms: u64) -> String {
+    let s = ms.div_ceil(1_000);
+    if s >= 3_600 {
+        format!("{}:{:02}:{:02}", s / 3_600, s % 3_600 / 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
     }
 }
 
