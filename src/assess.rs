@@ -347,7 +347,7 @@ impl Sitting<'_> {
             if input.interactive() && existing.is_none() {
                 // A breather before each scenario that the clock does not count.
                 println!(
-                    "\nNext: scenario {} of {}, with {} (min:s) on the clock. Press Enter when you are ready.",
+                    "\nNext: scenario {} of {}, with {} on the clock. Press Enter when you are ready.",
                     i + 1,
                     p.scenarios.len(),
                     repl::time_left(left)
@@ -361,7 +361,7 @@ impl Sitting<'_> {
                 at_wall_ms: started + left,
             };
             println!(
-                "\n=== Scenario {} of {}: {} left for it, {} for the pack (min:s) ===",
+                "\n=== Scenario {} of {}: {} left for it, {} for the pack ===",
                 i + 1,
                 p.scenarios.len(),
                 repl::time_left(left),
