@@ -91,17 +91,22 @@ fn sit(
     extra: &[&str],
     commands: &[&str],
 ) -> crate::support::Output {
-    let mut args = vec![
+    let mut args = assess_args(PACK, candidate, dir);
+    args.extend_from_slice(extra);
+    s.run(&args, script(commands).as_bytes())
+}
+
+/// `assess --pack PACK --candidate NAME --out DIR`.
+fn assess_args<'a>(pack: &'a str, candidate: &'a str, dir: &'a Path) -> Vec<&'a str> {
+    vec![
         "assess",
         "--pack",
-        PACK,
+        pack,
         "--candidate",
         candidate,
         "--out",
-        dir.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    s.run(&args, script(commands).as_bytes())
+        dir.to_str().expect("temp paths are UTF-8"),
+    ]
 }
 
 fn sit_uninterrupted(s: &Scratch, dir: &Path, candidate: &str) {
@@ -116,18 +121,7 @@ fn sit_uninterrupted(s: &Scratch, dir: &Path, candidate: &str) {
 /// Sits the pack, killing the process with SIGKILL after `before_kill` commands have been
 /// acknowledged (the second scenario's journal holds them), then resumes and finishes.
 fn sit_killed_and_resumed(s: &Scratch, dir: &Path, candidate: &str, before_kill: usize) {
-    let mut child = spawn(
-        &[
-            "assess",
-            "--pack",
-            PACK,
-            "--candidate",
-            candidate,
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-        &s.path("data"),
-    );
+    let mut child = spawn(&assess_args(PACK, candidate, dir), &s.path("data"));
     let mut stdin = child.stdin.take().expect("piped");
     stdin
         .write_all(script(&COMMANDS[..before_kill]).as_bytes())
@@ -352,15 +346,7 @@ fn a_scenario_closes_when_its_time_runs_out() {
     );
     let dir = s.path("sat");
     let mut child = spawn(
-        &[
-            "assess",
-            "--pack",
-            pack.to_str().unwrap(),
-            "--candidate",
-            "Ada",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
+        &assess_args(pack.to_str().unwrap(), "Ada", &dir),
         &s.path("data"),
     );
     let mut stdin = child.stdin.take().unwrap();
