@@ -26,13 +26,13 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
     let mut value = 0.0;
     let mut evidence = Vec::new();
     for command in &actions {
-        let at = input.clock(command.at);
+        // The time goes with the evidence line, not in its text: every report prints it.
         let line = &command.line;
         if let Some(harm) = &command.harm {
             value += 1.0;
             evidence.push(Evidence::new(
                 Some(command.at),
-                format!("{at} `{line}`: harmful — {harm}"),
+                format!("`{line}`: harmful — {harm}"),
             ));
         } else if let Some(acted_on) = command.targets.first()
             // The first target is what the command acted on (a host or service); the rest are
@@ -42,7 +42,7 @@ pub(crate) fn measure(input: &Input, _goal: &KpiTarget) -> Measured {
             value += 0.5;
             evidence.push(Evidence::new(
                 Some(command.at),
-                format!("{at} `{line}`: needless — {acted_on} was not involved in any fault"),
+                format!("`{line}`: needless — {acted_on} was not involved in any fault"),
             ));
         }
     }

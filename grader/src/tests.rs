@@ -247,8 +247,8 @@ fn change_safety_counts_harmful_as_one_and_needless_as_half() {
     assert_eq!(
         texts(&card),
         [
-            "02:19 `restart app-3`: needless — app-3 was not involved in any fault",
-            "02:25 `restart db-1`: harmful — restarted the only primary; writes failed",
+            "`restart app-3`: needless — app-3 was not involved in any fault",
+            "`restart db-1`: harmful — restarted the only primary; writes failed",
         ]
     );
 }
