@@ -203,7 +203,7 @@ fn an_autoscaling_group_never_exceeds_its_max() {
 
 /// The shipped migration on seed 1 (TTL 2 h).
 fn migration() -> scenarios::Scenario {
-    let text = include_str!("../../content/cloud/dc-exit-cutover.ron");
+    let text = include_str!("../../../content/cloud/dc-exit-cutover.ron");
     scenarios::load_variant("dc-exit-cutover.ron", text, 1)
         .expect("loads")
         .0
