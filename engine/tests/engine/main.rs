@@ -9,4 +9,5 @@ mod monitoring;
 mod network;
 mod security;
 mod storage;
+mod support;
 mod virt;

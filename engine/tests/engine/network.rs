@@ -2,6 +2,7 @@
 //! routes that black-hole or loop, bulk transfers congesting a link, partitions, and the
 //! harm the engine judges of a network change.
 
+use crate::support::success_pct;
 use engine::{Response, Sim, View};
 use scenarios::{Dur, load_str};
 
@@ -81,13 +82,6 @@ fn trace(sim: &mut Sim, from: &str, to: &str) -> engine::TraceView {
             View::Trace(t) => t,
             other => panic!("{other:?}"),
         },
-        other => panic!("{other:?}"),
-    }
-}
-
-fn success_pct(sim: &Sim) -> f64 {
-    match sim.observe(&engine::Query::Status) {
-        Ok(View::Status(s)) => s.success_pct,
         other => panic!("{other:?}"),
     }
 }

@@ -2,6 +2,7 @@
 //! exposure spans, certificate expiry and renewal, and rolling patches, pinned against values
 //! worked out by hand.
 
+use crate::support::success_pct;
 use engine::{Sim, View};
 use scenarios::{Dur, load_str};
 
@@ -50,13 +51,6 @@ const OPEN_LB: &str = r#"(action: Allow, from: "any", port: 443, on: "lb")"#;
 /// Runs to simulated time `at` exactly (`Sim::new` has already run the tick at 0 s).
 fn advance_to(sim: &mut Sim, at: Dur) {
     sim.advance(Dur(at.ms() - sim.now().ms()));
-}
-
-fn success_pct(sim: &Sim) -> f64 {
-    match sim.observe(&engine::Query::Status) {
-        Ok(View::Status(s)) => s.success_pct,
-        other => panic!("{other:?}"),
-    }
 }
 
 fn cpu_pct(sim: &Sim, host: &str) -> f64 {
