@@ -183,6 +183,7 @@ fn estate(hosts: usize) -> Scenario {
         cloud: Default::default(),
         storage: None,
         capacity: None,
+        design: None,
     }
 }
 

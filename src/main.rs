@@ -5,6 +5,7 @@ mod assess;
 mod cli;
 mod commands;
 mod countdown;
+mod design;
 mod explain;
 mod help;
 mod journal;

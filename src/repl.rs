@@ -486,24 +486,57 @@ impl Session<'_> {
                 }
                 _ => {}
             }
-            let at = self.sim.now();
-            match self.sim.execute(line) {
-                Ok(response) => {
-                    // Journalled and synced before the result is shown: an acknowledged command survives a crash.
-                    self.journal.append(at.ms(), line, wall_ms())?;
-                    print!("{}", render::response(&response, &scenario.start, style));
-                    for notice in self.sim.take_notices() {
-                        println!("{}", render::notice(&notice, &scenario.start, style));
-                    }
-                    if matches!(response, Response::Resolved) {
-                        return Ok(Outcome::Resolved);
+            if head == "plan" || head == "apply" {
+                match crate::design::plan(&self.sim, rest) {
+                    Err(e) => println!("error: {e}"),
+                    Ok(plan) => {
+                        print!("{}", plan.render());
+                        if head == "apply" {
+                            let lines: Vec<String> = plan.commands().map(str::to_owned).collect();
+                            for l in &lines {
+                                if self.sim.is_over() || self.time_up() {
+                                    println!("error: time is up; the rest of the plan was not run");
+                                    break;
+                                }
+                                println!("> {l}");
+                                if self.run_line(l)? {
+                                    return Ok(Outcome::Resolved);
+                                }
+                            }
+                        }
                     }
                 }
-                Err(e) => println!("error: {e}"),
+                let _ = std::io::stdout().flush();
+                continue;
+            }
+            if self.run_line(line)? {
+                return Ok(Outcome::Resolved);
             }
             let _ = std::io::stdout().flush();
         }
         Ok(Outcome::Over)
+    }
+
+    /// Runs one command line: journalled and synced before its result is shown, so an
+    /// acknowledged command survives a crash. True once the scenario is resolved or submitted.
+    fn run_line(&mut self, line: &str) -> Result<bool, String> {
+        let scenario = &self.entry.scenario;
+        let style = self.style;
+        let at = self.sim.now();
+        match self.sim.execute(line) {
+            Ok(response) => {
+                self.journal.append(at.ms(), line, wall_ms())?;
+                print!("{}", render::response(&response, &scenario.start, style));
+                for notice in self.sim.take_notices() {
+                    println!("{}", render::notice(&notice, &scenario.start, style));
+                }
+                Ok(matches!(response, Response::Resolved))
+            }
+            Err(e) => {
+                println!("error: {e}");
+                Ok(false)
+            }
+        }
     }
 }
 

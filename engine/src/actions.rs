@@ -422,6 +422,9 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
             })
         }
         Action::Failover { service } => failover_to(world, service, None),
+        Action::AutoFailover { service, on } => {
+            crate::design::set_auto_failover(world, service, *on)
+        }
         Action::GroupSet { .. }
         | Action::GroupPolicy { .. }
         | Action::DnsSet { .. }

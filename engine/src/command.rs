@@ -215,6 +215,12 @@ pub enum Action {
     Shutdown {
         host: String,
     },
+    /// `auto-failover <service> on|off`: a database promotes its most caught-up replica by
+    /// itself when its primary is lost (managed high availability).
+    AutoFailover {
+        service: String,
+        on: bool,
+    },
 }
 
 /// One parsed command line.
@@ -226,6 +232,8 @@ pub enum Command {
     Note(String),
     Hint,
     Resolve,
+    /// A design scenario's end: the design is handed in and the trial runs against it.
+    Submit,
     /// Add or delete an alert rule.
     Alert(crate::monitoring::AlertEdit),
     /// `escalate TEAM "<message>"`
@@ -499,6 +507,20 @@ pub const COMMANDS: &[CommandSpec] = &[
         usage: "resolve",
         summary: "declare the incident resolved and get your scorecard",
         detail: "The rest of the scenario's time then plays out without you, so an unfixed cause still counts against you.",
+    },
+    CommandSpec {
+        name: "submit",
+        args: &[],
+        usage: "submit",
+        summary: "hand in your design: the trial runs it through peak traffic and every fault",
+        detail: "Design scenarios only. Your estate as it stands is built afresh for every run of the trial, left to provision and start, then run through the scenario's traffic with one fault in each run (host, zone, link, disk or region loss, a surge), each fault several times with different seeds. The scorecard shows, fault by fault, whether the design stayed within its SLO, RTO and RPO and what broke first, and what it costs a month against the budget.",
+    },
+    CommandSpec {
+        name: "auto-failover",
+        args: &[Arg::Service, Arg::Word(&["on", "off"])],
+        usage: "auto-failover <database> on|off",
+        summary: "let a database promote a replica by itself when its primary is lost",
+        detail: "Managed high availability (Patroni, RDS Multi-AZ): about 60 s after the primary stops serving, the most caught-up serving replica is promoted and takes the writes. Writes not yet replicated are lost, as with `failover`. It needs a replica, ideally in another zone.",
     },
     CommandSpec {
         name: "alert",
@@ -865,6 +887,15 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         }
         "hint" => Command::Hint,
         "resolve" => Command::Resolve,
+        "submit" => Command::Submit,
+        "auto-failover" => {
+            let on = match positional[1].to_ascii_lowercase().as_str() {
+                "on" => true,
+                "off" => false,
+                _ => return Err(usage(spec)),
+            };
+            Command::Act(Action::AutoFailover { service: a(0), on })
+        }
         "capacity" => Command::Look(Query::Capacity),
         "order" => {
             if !positional[2].eq_ignore_ascii_case("for") {

@@ -10,6 +10,7 @@ mod command;
 mod components;
 pub mod cost;
 mod demand;
+mod design;
 mod effects;
 mod history;
 mod math;
@@ -31,6 +32,7 @@ mod sim;
 mod storage;
 mod storage_command;
 mod systems;
+pub mod trial;
 mod views;
 mod virt;
 
@@ -51,6 +53,7 @@ pub use runs::{StepError, run_nothing, run_reference, run_steps};
 pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};
 pub use storage::{MB_PER_GB, default_throughput, transfer_time};
 pub use storage_command::arg_at;
+pub use trial::{CostLine, EstateHost, EstateService, FaultOutcome, TrialRecord, run_trial};
 pub use views::*;
 pub use virt::{MigrationPlan, cpu_share, memory_factor, plan_migration};
 

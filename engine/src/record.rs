@@ -35,6 +35,8 @@ pub struct RunRecord {
     /// Capacity-planning measures, in scenarios with a capacity plan.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<crate::capacity::CapacityRecord>,
+    /// A design scenario's trial of the estate the run built.
+    pub trial: Option<crate::trial::TrialRecord>,
 }
 
 /// A surface (a port that should be private, or a vulnerable instance) reachable from the

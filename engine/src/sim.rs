@@ -48,6 +48,7 @@ pub fn schedule() -> Schedule {
             run_hypervisors,
             route_traffic,
             track_replication,
+            crate::design::auto_failover,
             crate::storage::run_storage,
             check_health,
             account_slo,
@@ -64,7 +65,7 @@ pub fn schedule() -> Schedule {
 
 /// A running scenario.
 pub struct Sim {
-    world: World,
+    pub(crate) world: World,
     schedule: Schedule,
     seed: u64,
 }
@@ -280,7 +281,19 @@ impl Sim {
                 None,
                 NOTE_COST,
             ),
-            Command::Resolve => (
+            Command::Resolve if self.scenario().design.is_some() => {
+                return Err(SimError {
+                    message: "this is a design scenario: there is no incident to resolve".into(),
+                    suggestion: Some("`submit` hands in your design and runs the trial".into()),
+                });
+            }
+            Command::Submit if self.scenario().design.is_none() => {
+                return Err(SimError {
+                    message: "there is no design to submit in this scenario".into(),
+                    suggestion: Some("`resolve` when the incident is over".into()),
+                });
+            }
+            Command::Resolve | Command::Submit => (
                 Response::Resolved,
                 CommandClass::Resolve,
                 Vec::new(),
@@ -388,11 +401,24 @@ impl Sim {
                 .clone(),
             placement: crate::virt::broken_rules(&self.world),
             capacity: crate::capacity::record(&self.world),
+            trial: self.trial(&journal.commands),
         }
     }
 }
 
 impl Sim {
+    /// A design scenario's trial of the estate the commands so far built (see [`crate::trial`]).
+    fn trial(&self, commands: &[CommandRecord]) -> Option<crate::TrialRecord> {
+        self.scenario().design.as_ref()?;
+        let build: Vec<String> = commands
+            .iter()
+            .filter(|c| matches!(c.class, CommandClass::Act | CommandClass::Configure))
+            .map(|c| c.line.clone())
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        crate::trial::run_trial(self.scenario(), &build, threads)
+    }
+
     /// A ping looks at both hosts, their zones and every zone on the route: probing a path is
     /// how a link fault is found.
     fn ping_targets(&self, view: &View, from: &str, to: &str) -> Vec<String> {

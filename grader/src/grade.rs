@@ -120,6 +120,13 @@ fn score_kpi(input: &Input, goal: &KpiTarget) -> KpiScore {
         Kpi::SaturationMinutes => crate::saturation::measure,
         Kpi::IdleWaste => crate::waste::measure,
         Kpi::Spend => crate::spend::measure,
+        Kpi::Resilience
+        | Kpi::TrialAvailability
+        | Kpi::PeakLatency
+        | Kpi::Rto
+        | Kpi::Rpo
+        | Kpi::MonthlyCost
+        | Kpi::Constraints => crate::trial::measure,
     };
     let Measured { value, evidence } = measure(input, goal);
     // Score the rounded value so the card is consistent with itself as printed.

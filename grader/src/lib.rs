@@ -24,6 +24,7 @@ mod saturation;
 mod scorecard;
 mod spend;
 mod text;
+mod trial;
 mod waste;
 
 #[cfg(test)]

@@ -85,6 +85,7 @@ pub(crate) fn scenario(kpis: Vec<KpiTarget>) -> Scenario {
         cloud: Default::default(),
         storage: None,
         capacity: None,
+        design: None,
     }
 }
 
@@ -109,6 +110,7 @@ pub(crate) fn run(commands: Vec<CommandRecord>) -> RunRecord {
         exposures: vec![],
         placement: vec![],
         capacity: None,
+        trial: None,
     }
 }
 

@@ -2,6 +2,7 @@
 //! and validation. Knows nothing of the engine or the grader.
 
 mod calendar;
+mod design;
 mod diagnostic;
 mod duration;
 mod load;
@@ -15,6 +16,10 @@ mod variant;
 pub use calendar::{
     Start, civil_from_days, clock_label_signed, days_from_civil, parse_start, start_minute_of_week,
     weekday,
+};
+pub use design::{
+    Constraint, Design, Estate, MAX_TRIAL_RUNS, MAX_ZONE_INSTANCES, Requirements, TrialFault,
+    TrialFaultKind, TrialPlan, load_estate,
 };
 pub use diagnostic::{Diagnostic, LoadError, suggest};
 pub use duration::{Dur, MAX_DURATION_MS};

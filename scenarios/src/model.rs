@@ -59,6 +59,10 @@ pub struct Scenario {
     /// and the budget. Present in `Capacity` scenarios.
     #[serde(default)]
     pub capacity: Option<CapacityPlan>,
+    /// Design scenarios: the requirements the candidate's design must meet, and the trial of
+    /// faults it faces after `submit`.
+    #[serde(default)]
+    pub design: Option<crate::Design>,
 }
 
 /// One axis of variation: which host fails, which zone, the growth rate.
@@ -1120,6 +1124,23 @@ pub enum Kpi {
     IdleWaste,
     /// Money spent over the run, percent of the budget.
     Spend,
+    /// Design trial: weighted share of faults the design survived within its SLO, RTO and RPO,
+    /// percent (higher is better).
+    Resilience,
+    /// Design trial: share of requests served well over every run of the trial, percent (higher
+    /// is better).
+    TrialAvailability,
+    /// Design trial: the worst p99 latency of a minute at peak with nothing failing, in ms.
+    PeakLatency,
+    /// Design trial: the longest any fault kept the service outside its SLO, in minutes (a fault
+    /// never recovered from counts the whole window).
+    Rto,
+    /// Design trial: the most writes any fault lost, as seconds of the write stream.
+    Rpo,
+    /// Design trial: what the design costs a month, percent of the budget.
+    MonthlyCost,
+    /// Design trial: the brief's constraints the design breaks.
+    Constraints,
 }
 
 impl Kpi {
@@ -1142,6 +1163,13 @@ impl Kpi {
             Kpi::SaturationMinutes => "saturation",
             Kpi::IdleWaste => "idle waste",
             Kpi::Spend => "spend",
+            Kpi::Resilience => "resilience",
+            Kpi::TrialAvailability => "trial availability",
+            Kpi::PeakLatency => "peak latency",
+            Kpi::Rto => "recovery time",
+            Kpi::Rpo => "recovery point",
+            Kpi::MonthlyCost => "monthly cost",
+            Kpi::Constraints => "constraints",
         }
     }
 
@@ -1163,13 +1191,22 @@ impl Kpi {
             Kpi::PeakHeadroom => "% spare at peak",
             Kpi::SaturationMinutes => "min",
             Kpi::IdleWaste => "$",
-            Kpi::Spend => "% of budget",
+            Kpi::Spend | Kpi::MonthlyCost => "% of budget",
+            Kpi::Resilience => "% of faults survived",
+            Kpi::TrialAvailability => "% of requests",
+            Kpi::PeakLatency => "ms p99",
+            Kpi::Rto => "min",
+            Kpi::Rpo => "s of writes",
+            Kpi::Constraints => "broken",
         }
     }
 
     /// Whether a larger value is better: its `target` is then above its `zero`.
     pub const fn higher_is_better(self) -> bool {
-        matches!(self, Kpi::PeakHeadroom)
+        matches!(
+            self,
+            Kpi::PeakHeadroom | Kpi::Resilience | Kpi::TrialAvailability
+        )
     }
 }
 
@@ -1206,6 +1243,12 @@ pub enum Expect {
     RedHerring,
     /// Makes things worse: loses data, takes the service down, opens it up.
     Harmful,
+    /// A design that meets the requirements within the budget.
+    Strong,
+    /// A design with a single point of failure or too little capacity.
+    Weak,
+    /// A design that survives everything at several times the budget.
+    OverBuilt,
 }
 
 impl Expect {
@@ -1214,6 +1257,9 @@ impl Expect {
             Expect::Golden => "golden",
             Expect::RedHerring => "red herring",
             Expect::Harmful => "harmful",
+            Expect::Strong => "strong",
+            Expect::Weak => "weak",
+            Expect::OverBuilt => "over-built",
         }
     }
 }

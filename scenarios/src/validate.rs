@@ -13,6 +13,8 @@ use crate::{Dur, FaultKind, Kpi, Scenario, ServiceKind};
 
 #[path = "validate_capacity.rs"]
 mod capacity;
+#[path = "validate_design.rs"]
+mod design;
 mod network;
 #[path = "validate_storage.rs"]
 mod storage;
@@ -200,6 +202,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     security::escalation(&mut c);
     virt::validate(&mut c);
     capacity::capacity(&mut c);
+    design::design(&mut c);
     c.out
 }
 
@@ -878,6 +881,13 @@ fn rubric(c: &mut Check) {
             }
             Kpi::PeakHeadroom | Kpi::SaturationMinutes | Kpi::IdleWaste => s.capacity.is_some(),
             Kpi::Spend => s.capacity.as_ref().is_some_and(|p| p.budget.is_some()),
+            Kpi::Resilience
+            | Kpi::TrialAvailability
+            | Kpi::PeakLatency
+            | Kpi::Rto
+            | Kpi::Rpo
+            | Kpi::MonthlyCost
+            | Kpi::Constraints => s.design.is_some(),
             _ => true,
         };
         if !producible {
@@ -888,6 +898,13 @@ fn rubric(c: &mut Check) {
                     "the scenario has no `capacity` plan"
                 }
                 Kpi::Spend => "the scenario's `capacity` plan has no budget",
+                Kpi::Resilience
+                | Kpi::TrialAvailability
+                | Kpi::PeakLatency
+                | Kpi::Rto
+                | Kpi::Rpo
+                | Kpi::MonthlyCost
+                | Kpi::Constraints => "only a design scenario's trial measures it (no `design`)",
                 _ => "the scenario has no faults",
             };
             c.error(
