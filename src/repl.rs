@@ -530,7 +530,10 @@ impl Session<'_> {
                 for notice in self.sim.take_notices() {
                     println!("{}", render::notice(&notice, &scenario.start, style));
                 }
-                Ok(matches!(response, Response::Resolved))
+                Ok(matches!(
+                    response,
+                    Response::Resolved | Response::Submitted { .. }
+                ))
             }
             Err(e) => {
                 println!("error: {e}");
@@ -556,7 +559,7 @@ pub fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {
     format!(
         "gameday: {}\n{} | {} | {} | {hints} | seed {seed}\nTime limit: {} of simulated time. Journal: {}\n\n{}\n\n\
          Type `help` for commands. The clock moves only when you act: looking costs about 20 s,\n\
-         acting 30 s, a status note 1 min; `wait 5m` lets time pass. `resolve` when you are done.\n{}\n",
+         acting 30 s, a status note 1 min; `wait 5m` lets time pass. {}\n{}\n",
         s.title,
         s.id,
         s.kind.label(),
@@ -564,6 +567,11 @@ pub fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {
         s.time_limit,
         journal.display(),
         s.briefing.trim(),
+        if s.design.is_some() {
+            "`submit` when your design is ready."
+        } else {
+            "`resolve` when you are done."
+        },
         coarse_clock(s.tick)
     )
 }

@@ -294,7 +294,13 @@ impl Sim {
                 });
             }
             Command::Resolve | Command::Submit => (
-                Response::Resolved,
+                match self.scenario().design.as_ref() {
+                    Some(d) => Response::Submitted {
+                        faults: d.trial.faults.len(),
+                        runs: d.trial.runs,
+                    },
+                    None => Response::Resolved,
+                },
                 CommandClass::Resolve,
                 Vec::new(),
                 None,

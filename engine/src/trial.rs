@@ -577,7 +577,7 @@ fn story(
                 )
             } else if replicas.iter().all(|m| !m.2) {
                 format!(
-                    "{}'s primary {primary} was lost and every replica ({}) went with it: no replica in another zone",
+                    "{}'s primary {primary} was lost and every replica ({}) went with it: no replica outside what failed",
                     b.name,
                     replicas
                         .iter()
@@ -619,7 +619,9 @@ fn story(
     }
     if writes_lost >= 0.5 {
         parts.push(format!(
-            "{writes_lost:.0} writes lost ({loss_s:.1} s of writes)"
+            "{} writes lost ({} of writes)",
+            crate::money(writes_lost.round()),
+            Dur((loss_s * 1_000.0).round() as u64)
         ));
     }
     let worst = minutes
@@ -628,16 +630,22 @@ fn story(
         .map(|m| 1.0 - m.good / m.requests)
         .fold(0.0, f64::max);
     let p99 = minutes.iter().map(|m| m.p99_ms).fold(0.0, f64::max);
+    // A minute in which nothing succeeded has no latency to speak of.
+    let p99 = if p99 > 0.0 {
+        format!("p99 up to {p99:.0} ms")
+    } else {
+        "no request succeeded".to_owned()
+    };
     parts.push(if bad_minutes == 0 {
-        format!("users saw no SLO breach (p99 at most {p99:.0} ms)")
+        format!("users saw no SLO breach ({})", p99.replace("up to", "at most"))
     } else if unrecovered {
         format!(
-            "users saw up to {:.0}% errors (p99 up to {p99:.0} ms) and it had not recovered when the window closed, {bad_minutes} min outside SLO",
+            "users saw up to {:.0}% errors ({p99}) and it had not recovered when the window closed, {bad_minutes} min outside SLO",
             worst * 100.0
         )
     } else {
         format!(
-            "users saw up to {:.0}% errors (p99 up to {p99:.0} ms) for {bad_minutes} min outside SLO",
+            "users saw up to {:.0}% errors ({p99}) for {bad_minutes} min outside SLO",
             worst * 100.0
         )
     });

@@ -297,6 +297,11 @@ pub enum Response {
         cost: f64,
     },
     Resolved,
+    /// A design handed in: the trial of `faults` faults, `runs` seeds each, runs next.
+    Submitted {
+        faults: usize,
+        runs: u32,
+    },
 }
 
 /// A host's data volume.

@@ -33,6 +33,10 @@ pub(crate) fn response(r: &Response, start: &str, style: Style) -> String {
         Response::Resolved => {
             "incident declared resolved; the rest of the scenario plays out...\n".into()
         }
+        Response::Submitted { faults, runs } => format!(
+            "design submitted: the trial builds it afresh and runs it through peak traffic and {faults} fault{}, {runs} seeds each...\n",
+            if *faults == 1 { "" } else { "s" }
+        ),
     }
 }
 
