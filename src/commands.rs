@@ -488,7 +488,14 @@ fn check_one(path: &Path) -> Result<String, String> {
         s.id,
         s.level.label(),
         s.kind.label(),
-        plural(s.faults.len(), "fault"),
+        match &s.design {
+            Some(d) => format!(
+                "a trial of {} x {} seeds",
+                plural(d.trial.faults.len(), "fault"),
+                d.trial.runs
+            ),
+            None => plural(s.faults.len(), "fault"),
+        },
         plural(s.reference.len(), "reference step"),
         plural(variants.len(), "variant"),
         range(|r| r.reference.total),

@@ -260,6 +260,16 @@ fn diff(sim: &Sim, file: &str, source: &str, want: &Estate) -> Result<Plan, Stri
         }
         steps.push(("run".into(), c.trim().to_owned()));
     }
+    if want
+        .commands
+        .iter()
+        .any(|c| matches!(c.split_whitespace().next(), Some("provision" | "order")))
+    {
+        notes.push(
+            "the planned cost leaves out hosts that `commands` bring up (provision, order); `cost` shows them once they run"
+                .into(),
+        );
+    }
     Ok(Plan {
         file: file.to_owned(),
         steps,

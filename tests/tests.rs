@@ -32,6 +32,8 @@ mod cli;
 mod cloud;
 #[path = "it/counterfactuals.rs"]
 mod counterfactuals;
+#[path = "it/design.rs"]
+mod design;
 #[path = "it/determinism.rs"]
 mod determinism;
 #[path = "it/diagnostics.rs"]

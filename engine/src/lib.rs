@@ -53,7 +53,10 @@ pub use runs::{StepError, run_nothing, run_reference, run_steps};
 pub use sim::{ACT_COST, ENGINE_VERSION, LOOK_COST, NOTE_COST, Sim, schedule};
 pub use storage::{MB_PER_GB, default_throughput, transfer_time};
 pub use storage_command::arg_at;
-pub use trial::{CostLine, EstateHost, EstateService, FaultOutcome, TrialRecord, run_trial};
+pub use trial::{
+    CostLine, EstateHost, EstateService, FaultOutcome, TrialRecord, run_trial, run_trial_uncached,
+    trial_runs,
+};
 pub use views::*;
 pub use virt::{MigrationPlan, cpu_share, memory_factor, plan_migration};
 

@@ -117,11 +117,28 @@ const CACHE_ENTRIES: usize = 64;
 
 /// Runs the trial of `scenario`'s design on the estate `build` makes, on up to `threads` threads.
 pub fn run_trial(scenario: &Scenario, build: &[String], threads: usize) -> Option<TrialRecord> {
-    let design = scenario.design.as_ref()?;
+    scenario.design.as_ref()?;
     let key = format!("{scenario:?}\u{1}{build:?}");
     if let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Some(hit);
     }
+    let record = run_trial_uncached(scenario, build, threads)?;
+    if let Ok(mut c) = CACHE.lock() {
+        if c.len() >= CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(key, record.clone());
+    }
+    Some(record)
+}
+
+/// [`run_trial`] without the cache: every run is simulated.
+pub fn run_trial_uncached(
+    scenario: &Scenario,
+    build: &[String],
+    threads: usize,
+) -> Option<TrialRecord> {
+    let design = scenario.design.as_ref()?;
     let base = trial_scenario(scenario, design);
     let runs = design.trial.runs.max(1);
     // Job `j`: fault `j / runs - 1` (or the fault-free run for the first `runs`), seed `j % runs + 1`.
@@ -158,14 +175,14 @@ pub fn run_trial(scenario: &Scenario, build: &[String], threads: usize) -> Optio
     if results.len() != jobs {
         return None;
     }
-    let record = assemble(design, runs, &results);
-    if let Ok(mut c) = CACHE.lock() {
-        if c.len() >= CACHE_ENTRIES {
-            c.clear();
-        }
-        c.insert(key, record.clone());
-    }
-    Some(record)
+    Some(assemble(design, runs, &results))
+}
+
+/// How many runs a trial of `scenario` makes: the fault-free runs and each fault's, `runs` each.
+pub fn trial_runs(scenario: &Scenario) -> usize {
+    scenario.design.as_ref().map_or(0, |d| {
+        (d.trial.faults.len() + 1) * d.trial.runs.max(1) as usize
+    })
 }
 
 /// The scenario each run starts from: the estate and traffic of the design scenario, with none of
@@ -632,12 +649,12 @@ fn story(
     let p99 = minutes.iter().map(|m| m.p99_ms).fold(0.0, f64::max);
     // A minute in which nothing succeeded has no latency to speak of.
     let p99 = if p99 > 0.0 {
-        format!("p99 up to {p99:.0} ms")
+        format!("p99 of the requests that succeeded up to {p99:.0} ms")
     } else {
         "no request succeeded".to_owned()
     };
     parts.push(if bad_minutes == 0 {
-        format!("users saw no SLO breach ({})", p99.replace("up to", "at most"))
+        format!("users saw no SLO breach ({})", p99.replace(" of the requests that succeeded up to", " at most"))
     } else if unrecovered {
         format!(
             "users saw up to {:.0}% errors ({p99}) and it had not recovered when the window closed, {bad_minutes} min outside SLO",
