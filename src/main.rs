@@ -7,6 +7,7 @@ mod commands;
 mod countdown;
 mod explain;
 mod help;
+mod interrupt;
 mod journal;
 mod library;
 mod render;
