@@ -220,7 +220,9 @@ pub struct Read {
 }
 
 /// Reads and verifies a journal. A torn last line (a crash mid-write: never acknowledged) is
-/// dropped with a warning; any other damage is refused.
+/// dropped with a warning; any other damage is refused. In particular a damaged record with whole
+/// lines after it cannot be a crash's doing, since every record is synced before the next is
+/// written: that journal is corrupt.
 pub fn read(path: &Path) -> Result<Read, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("cannot read journal {}: {e}", path.display()))?;
@@ -228,24 +230,25 @@ pub fn read(path: &Path) -> Result<Read, String> {
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Read, String> {
-    let text = String::from_utf8_lossy(bytes);
-    let complete = text.ends_with('\n');
-    let mut lines: Vec<&str> = text.split('\n').collect();
-    if lines.last() == Some(&"") {
-        lines.pop();
-    }
-    let mut warning = None;
     // Measured on the bytes: a torn line may end inside a UTF-8 sequence.
     let valid_len = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    if !complete && !lines.is_empty() {
-        let torn = lines.pop().expect("non-empty");
-        warning = Some(format!(
-            "the last line ({} bytes) was cut short by a crash; it was never acknowledged and is ignored",
-            torn.len()
-        ));
-    }
+    let torn = bytes.len() - valid_len;
+    let text = String::from_utf8_lossy(&bytes[..valid_len]);
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    lines.pop();
+    let warning = (torn > 0).then(|| {
+        format!(
+            "the last line ({torn} bytes) was cut short by a crash; it was never acknowledged and is ignored"
+        )
+    });
     let Some(first) = lines.first() else {
-        return Err("the journal is empty (not even a header)".into());
+        return Err(if torn > 0 {
+            "the journal's header was cut short by a crash before the session began: there is \
+             nothing to replay"
+                .into()
+        } else {
+            "the journal is empty (not even a header)".into()
+        });
     };
     let header: Header =
         serde_json::from_str(first).map_err(|e| format!("line 1: not a journal header: {e}"))?;
@@ -262,8 +265,21 @@ pub fn parse(bytes: &[u8]) -> Result<Read, String> {
     let mut entries = Vec::new();
     for (i, line) in lines.iter().enumerate().skip(1) {
         let number = i + 1;
-        let e: Entry = serde_json::from_str(line)
-            .map_err(|err| format!("line {number}: not a journal record: {err}"))?;
+        let e: Entry = serde_json::from_str(line).map_err(|err| {
+            let after = lines.len() - number;
+            if after == 0 {
+                format!(
+                    "line {number}: not a journal record ({err}); it is a whole line, not one cut \
+                     short by a crash: the journal is corrupt"
+                )
+            } else {
+                format!(
+                    "line {number}: not a journal record ({err}), with {after} whole line{} after \
+                     it, so not a crash's torn last line: the journal is corrupt",
+                    if after == 1 { "" } else { "s" }
+                )
+            }
+        })?;
         if e.expected_sum(&prev) != e.sum() {
             return Err(format!(
                 "line {number}: checksum does not match: the journal was edited or lines were removed"
@@ -335,20 +351,114 @@ mod tests {
         assert_eq!(r.warning, None);
     }
 
+    /// A journal `gameday play` wrote: db-disk-full, seed 7, with looks, actions, waits, a hint,
+    /// notes in several scripts (multi-byte characters to cut through) and a refused command.
+    const PLAYED: &[u8] = include_bytes!("../tests/fixtures/journals/played.jsonl");
+
+    /// Where each line of `bytes` ends (just past its newline).
+    fn line_ends(bytes: &[u8]) -> Vec<usize> {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'\n')
+            .map(|(i, _)| i + 1)
+            .collect()
+    }
+
     #[test]
-    fn truncation_at_every_offset_recovers_a_prefix_or_refuses_cleanly() {
-        let bytes = std::fs::read(write_sample(&tmp("truncate"))).unwrap();
-        let header_len = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
-        for cut in 0..bytes.len() {
-            match parse(&bytes[..cut]) {
+    fn a_played_journal_cut_at_every_byte_recovers_its_longest_whole_prefix() {
+        let full = parse(PLAYED).unwrap();
+        assert_eq!(full.warning, None);
+        assert!(full.entries.len() >= 10, "{}", full.entries.len());
+        let ends = line_ends(PLAYED);
+        for cut in 0..=PLAYED.len() {
+            let whole = ends.iter().filter(|&&e| e <= cut).count();
+            match parse(&PLAYED[..cut]) {
                 Ok(r) => {
-                    assert!(cut >= header_len);
-                    let full_lines = bytes[..cut].iter().filter(|&&b| b == b'\n').count();
-                    assert_eq!(r.entries.len(), full_lines - 1, "cut at {cut}");
+                    assert!(whole >= 1, "cut at {cut}");
+                    assert_eq!(r.header, full.header);
+                    assert_eq!(r.entries[..], full.entries[..whole - 1], "cut at {cut}");
+                    assert_eq!(r.valid_len, ends[whole - 1]);
+                    assert_eq!(r.warning.is_some(), cut != r.valid_len, "cut at {cut}");
                 }
-                Err(_) => assert!(cut < header_len, "cut at {cut} should recover"),
+                Err(e) if cut == 0 => assert!(e.contains("empty"), "{e}"),
+                Err(e) => {
+                    assert_eq!(whole, 0, "cut at {cut} refused: {e}");
+                    assert!(e.contains("header was cut short by a crash"), "{e}");
+                }
             }
         }
+    }
+
+    #[test]
+    fn a_played_journal_cut_anywhere_after_its_header_resumes_and_chains_on() {
+        let dir = tmp("resume-every-cut");
+        let path = dir.join("j.jsonl");
+        let header_end = line_ends(PLAYED)[0];
+        for cut in header_end..=PLAYED.len() {
+            std::fs::write(&path, &PLAYED[..cut]).unwrap();
+            let before = read(&path).unwrap();
+            let mut w = Writer::resume(&path, &before).unwrap();
+            w.append(7_200_000, "status", 1).unwrap();
+            let after = read(&path).unwrap();
+            let n = before.entries.len();
+            assert_eq!(after.warning, None, "cut at {cut}");
+            assert_eq!(after.entries[..n], before.entries[..], "cut at {cut}");
+            assert_eq!(after.entries[n].n, n as u64 + 1);
+            assert_eq!(after.entries[n].line, "status");
+        }
+    }
+
+    #[test]
+    fn damage_to_any_whole_line_of_a_played_journal_is_refused() {
+        let ends = line_ends(PLAYED);
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            // One bit flipped in the middle of the line (never making or removing a newline).
+            let mut bytes = PLAYED.to_vec();
+            let at = (start + end - 1) / 2;
+            bytes[at] ^= if bytes[at] ^ 1 == b'\n' { 2 } else { 1 };
+            let e = parse(&bytes).unwrap_err();
+            assert!(
+                e.starts_with(&format!("line {}: ", i + 1)),
+                "line {}: {e}",
+                i + 1
+            );
+            start = end;
+        }
+    }
+
+    #[test]
+    fn a_damaged_record_is_told_apart_from_a_torn_one() {
+        let text = std::str::from_utf8(PLAYED).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let zeros = |l: &str| "\0".repeat(l.len());
+        // The third line zeroed, whole lines after it: corruption.
+        let mut damaged = lines.clone();
+        let third = zeros(lines[2]);
+        damaged[2] = &third;
+        let e = parse((damaged.join("\n") + "\n").as_bytes()).unwrap_err();
+        assert!(e.starts_with("line 3: not a journal record ("), "{e}");
+        assert!(
+            e.ends_with(&format!(
+                "), with {} whole lines after it, so not a crash's torn last line: the journal is corrupt",
+                lines.len() - 3
+            )),
+            "{e}"
+        );
+        // The last line zeroed but whole (it ends with a newline): corruption too.
+        let last = zeros(lines[lines.len() - 1]);
+        let mut damaged = lines.clone();
+        *damaged.last_mut().unwrap() = &last;
+        let e = parse((damaged.join("\n") + "\n").as_bytes()).unwrap_err();
+        assert!(
+            e.ends_with("not one cut short by a crash: the journal is corrupt"),
+            "{e}"
+        );
+        // The last line zeroed without its newline: a torn write, dropped.
+        let r = parse(damaged.join("\n").as_bytes()).unwrap();
+        assert_eq!(r.entries.len(), lines.len() - 2);
+        assert!(r.warning.unwrap().contains("cut short by a crash"));
     }
 
     #[test]

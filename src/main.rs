@@ -8,6 +8,7 @@ mod countdown;
 mod design;
 mod explain;
 mod help;
+mod interrupt;
 mod journal;
 mod library;
 mod render;

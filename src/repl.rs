@@ -76,6 +76,7 @@ impl Input {
             return Input::Lines(Box::new(BufReader::new(std::io::stdin())));
         };
         editor.set_helper(Some(Completion::default()));
+        crate::interrupt::install();
         let history = history_path();
         if let Some(h) = &history {
             let _ = editor.load_history(h);
@@ -106,6 +107,8 @@ enum Line {
     Text(String),
     Interrupted,
     End,
+    /// A line refused before it is parsed (over [`MAX_LINE`], or not UTF-8), with the reason.
+    Refused(String),
 }
 
 impl Input {
@@ -120,22 +123,37 @@ impl Input {
                     Line::Text(line)
                 }
                 Err(ReadlineError::Interrupted) => Line::Interrupted,
+                // The terminal sent a byte sequence that is not UTF-8: what was typed so far is dropped.
+                Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    Line::Refused(
+                        "the terminal sent bytes that are not UTF-8; the line was discarded".into(),
+                    )
+                }
+                // Ctrl-D on an empty line, or the terminal is gone.
                 Err(_) => Line::End,
             },
-            Input::Lines(reader) => {
-                let mut buf = Vec::new();
-                match reader.read_until(b'\n', &mut buf) {
-                    Ok(0) | Err(_) => Line::End,
-                    Ok(_) => {
-                        let text = String::from_utf8_lossy(&buf)
-                            .trim_end_matches(['\n', '\r'])
-                            .to_owned();
-                        // Echo, so a scripted session's output reads like a transcript.
-                        println!("{prompt}{text}");
-                        Line::Text(text)
+            Input::Lines(reader) => match read_bounded(reader.as_mut()) {
+                None => Line::End,
+                Some((bytes, len)) => {
+                    let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_LINE)]);
+                    // Echo, so a scripted session's output reads like a transcript.
+                    if len > MAX_LINE {
+                        let head: String = shown.chars().take(60).collect();
+                        println!("{prompt}{head}… ({len} bytes)");
+                        return Line::Refused(format!(
+                            "that line is {len} bytes; commands are at most {MAX_LINE}"
+                        ));
+                    }
+                    println!("{prompt}{shown}");
+                    match String::from_utf8(bytes) {
+                        Ok(text) => Line::Text(text),
+                        Err(e) => Line::Refused(format!(
+                            "that line is not UTF-8 (byte {} is not valid); nothing was run",
+                            e.utf8_error().valid_up_to() + 1
+                        )),
                     }
                 }
-            }
+            },
         }
     }
 
@@ -217,6 +235,45 @@ impl Input {
 
 /// The longest command line accepted; anything longer is refused, not truncated.
 pub const MAX_LINE: usize = 4_096;
+
+/// Reads one line of piped input without its line ending, keeping at most `MAX_LINE + 1` bytes of
+/// it however long it is: the bytes kept and the line's whole length. `None` at the end of the
+/// input (or on a read error). A last line without a newline is a line like any other.
+fn read_bounded(reader: &mut dyn BufRead) -> Option<(Vec<u8>, usize)> {
+    let mut kept = Vec::new();
+    let mut len = 0;
+    let mut last = None;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let (chunk, ends) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        let room = (MAX_LINE + 1).saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        len += chunk.len();
+        last = chunk.last().copied().or(last).or(ends.map(|_| b'\n'));
+        let used = ends.unwrap_or(chunk.len());
+        reader.consume(used);
+        if ends.is_some() {
+            break;
+        }
+    }
+    last?;
+    // A Windows line ending.
+    if last == Some(b'\r') {
+        len -= 1;
+        kept.truncate(len);
+    }
+    Some((kept, len))
+}
 
 /// How a scenario's session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -438,14 +495,19 @@ impl Session<'_> {
                     println!("^C (type `quit` to leave)");
                     continue;
                 }
+                Line::Refused(why) => {
+                    println!("error: {why}");
+                    continue;
+                }
                 Line::End => {
                     if !input.interactive() {
                         return Ok(Outcome::Stopped);
                     }
-                    if confirm_leave(input, self.leave_question) {
-                        return Ok(Outcome::Left);
+                    match confirm_leave(input, self.leave_question) {
+                        Some(true) => return Ok(Outcome::Left),
+                        Some(false) => continue,
+                        None => return Ok(Outcome::Stopped),
                     }
-                    continue;
                 }
             };
             if self.time_up() {
@@ -475,10 +537,14 @@ impl Session<'_> {
                     continue;
                 }
                 "quit" | "exit" => {
-                    if !input.interactive() || confirm_leave(input, self.leave_question) {
+                    if !input.interactive() {
                         return Ok(Outcome::Left);
                     }
-                    continue;
+                    match confirm_leave(input, self.leave_question) {
+                        Some(true) => return Ok(Outcome::Left),
+                        Some(false) => continue,
+                        None => return Ok(Outcome::Stopped),
+                    }
                 }
                 "hint" if self.mode == Mode::Exam => {
                     println!("error: hints are off in exam mode");
@@ -523,28 +589,41 @@ impl Session<'_> {
         let scenario = &self.entry.scenario;
         let style = self.style;
         let at = self.sim.now();
-        match self.sim.execute(line) {
+        // Ctrl-C at a terminal waits for the command to finish (see `interrupt`).
+        let held = crate::interrupt::hold();
+        let done = match self.sim.execute(line) {
             Ok(response) => {
                 self.journal.append(at.ms(), line, wall_ms())?;
                 print!("{}", render::response(&response, &scenario.start, style));
                 for notice in self.sim.take_notices() {
                     println!("{}", render::notice(&notice, &scenario.start, style));
                 }
-                Ok(matches!(
-                    response,
-                    Response::Resolved | Response::Submitted { .. }
-                ))
+                matches!(response, Response::Resolved | Response::Submitted { .. })
             }
             Err(e) => {
                 println!("error: {e}");
-                Ok(false)
+                false
             }
+        };
+        if held.interrupted() {
+            println!(
+                "^C: `{line}` was already running and ran to its end (a command is never cut short); type `quit` to leave"
+            );
         }
+        Ok(done)
     }
 }
 
-fn confirm_leave(input: &mut Input, question: &str) -> bool {
-    matches!(input.read(question, false), Line::Text(t) if t.trim().eq_ignore_ascii_case("y") || t.trim().eq_ignore_ascii_case("yes"))
+/// Asks before leaving: yes or no, or `None` when the input ends at the question too (Ctrl-D
+/// twice, or the terminal is gone), and the session stops there, saved and resumable.
+fn confirm_leave(input: &mut Input, question: &str) -> Option<bool> {
+    match input.read(question, false) {
+        Line::Text(t) => {
+            Some(t.trim().eq_ignore_ascii_case("y") || t.trim().eq_ignore_ascii_case("yes"))
+        }
+        Line::End => None,
+        Line::Interrupted | Line::Refused(_) => Some(false),
+    }
 }
 
 pub fn banner(entry: &Entry, seed: u64, mode: Mode, journal: &Path) -> String {

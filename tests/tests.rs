@@ -32,6 +32,9 @@ mod cli;
 mod cloud;
 #[path = "it/counterfactuals.rs"]
 mod counterfactuals;
+#[cfg(unix)]
+#[path = "it/crashes.rs"]
+mod crashes;
 #[path = "it/design.rs"]
 mod design;
 #[path = "it/determinism.rs"]
@@ -56,5 +59,8 @@ mod sessions;
 mod storage;
 #[path = "it/swarm.rs"]
 mod swarm;
+#[cfg(unix)]
+#[path = "it/terminal.rs"]
+mod terminal;
 #[path = "it/virt.rs"]
 mod virt;

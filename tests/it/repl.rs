@@ -66,24 +66,79 @@ fn an_overlong_line_is_refused_whole() {
 }
 
 #[test]
-fn invalid_utf8_on_stdin_is_an_error_not_a_crash() {
-    let s = Scratch::new("bytes");
-    let journal = s.path("j.jsonl");
-    let journal = journal.to_str().expect("UTF-8 path");
-    let out = s.run(
-        &["play", "db-disk-full", "--journal", journal],
-        b"st\xffatus\n\xc3\x28\x00\nstatus\nquit\n",
+fn an_overlong_line_without_a_newline_is_refused_without_reading_it_whole_into_a_command() {
+    // A mebibyte with no newline, then the end of the input: refused, and the echo is cut short.
+    let s = Scratch::new("long-tail");
+    let mut input = b"status\n".to_vec();
+    input.extend(std::iter::repeat_n(b'x', 1 << 20));
+    let (out, journal) = s.play(
+        "j.jsonl",
+        &["db-disk-full"],
+        &String::from_utf8(input).unwrap(),
     );
     let stdout = out.ok();
-    assert_eq!(
-        stdout.matches("\nerror: unknown command `").count(),
-        2,
-        "{stdout}"
+    assert!(
+        stdout.contains(&format!(
+            "\n[02:14] db-disk-full> {}… (1048576 bytes)\nerror: that line is 1048576 bytes; commands are at most 4096\n",
+            "x".repeat(60)
+        )),
+        "{}",
+        &stdout[stdout.len().saturating_sub(2_000)..]
     );
+    assert!(stdout.len() < 20_000, "the line is not echoed whole");
+    assert_eq!(
+        journal_lines(&journal).len(),
+        2,
+        "only `status` was journalled"
+    );
+}
+
+#[test]
+fn invalid_utf8_on_stdin_is_refused_line_by_line() {
+    let s = Scratch::new("bytes");
+    let journal = s.path("j.jsonl");
+    let journal_arg = journal.to_str().expect("UTF-8 path");
+    let out = s.run(
+        &["play", "db-disk-full", "--journal", journal_arg],
+        b"st\xffatus\nnote \"caf\xe9\"\n\xc3\x28\x00\nstatus\nquit\n",
+    );
+    let stdout = out.ok();
+    for byte in [3, 10, 1] {
+        assert!(
+            stdout.contains(&format!(
+                "\nerror: that line is not UTF-8 (byte {byte} is not valid); nothing was run\n"
+            )),
+            "{stdout}"
+        );
+    }
     assert!(
         stdout.contains("\nalerts firing: 1\n"),
         "`status` still works after"
     );
+    let lines = journal_lines(&journal);
+    assert_eq!(lines.len(), 2, "only `status` was journalled");
+    assert_eq!(lines[1]["line"], "status");
+}
+
+#[test]
+fn a_last_line_without_a_newline_is_run_like_any_other() {
+    let s = Scratch::new("eof-mid-line");
+    let (out, journal) = s.play("j.jsonl", &["db-disk-full"], "status\r\nwait 2m");
+    let stdout = out.ok();
+    assert!(
+        stdout.contains("\n[02:14] db-disk-full> wait 2m\nwaited 2m (02:14 -> 02:16)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nLeft at 02:16 without resolving."),
+        "{stdout}"
+    );
+    let lines = journal_lines(&journal);
+    let commands: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l["line"].as_str().unwrap())
+        .collect();
+    assert_eq!(commands, ["status", "wait 2m"]);
 }
 
 #[test]
