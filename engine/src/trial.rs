@@ -614,6 +614,12 @@ fn story(
                     a.primary.clone().unwrap_or_else(|| replicas[0].0.clone())
                 )
             });
+        } else if live_after == 0 && live_before == 1 {
+            let (host, zone, _) = &b.members.iter().find(|m| m.2).expect("one was serving");
+            parts.push(format!(
+                "{}'s only instance {host} (in {zone}) was lost and nothing else serves it",
+                b.name
+            ));
         } else if live_after == 0 && live_before > 0 {
             let zones: Vec<&str> = {
                 let mut z: Vec<&str> = b.members.iter().map(|m| m.1.as_str()).collect();
@@ -636,9 +642,8 @@ fn story(
     }
     if writes_lost >= 0.5 {
         parts.push(format!(
-            "{} writes lost ({} of writes)",
-            crate::money(writes_lost.round()),
-            Dur((loss_s * 1_000.0).round() as u64)
+            "{} writes lost ({loss_s:.1} s of writes)",
+            crate::money(writes_lost.round()).trim_end_matches(".00")
         ));
     }
     let worst = minutes

@@ -50,7 +50,7 @@ pub(crate) fn measure(input: &Input, goal: &KpiTarget) -> Measured {
                 format!(
                     "with nothing failing, the worst minute's p99 was {:.0} ms; {}",
                     t.peak_p99_ms,
-                    t.baseline.story.to_lowercase()
+                    lower_first(&t.baseline.story)
                 ),
             )],
         },
@@ -182,4 +182,12 @@ fn trim(x: f64) -> String {
     } else {
         format!("{x}")
     }
+}
+
+/// `text` with its first letter in lower case, to follow a semicolon.
+fn lower_first(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
 }
