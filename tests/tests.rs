@@ -36,6 +36,8 @@ mod counterfactuals;
 mod determinism;
 #[path = "it/diagnostics.rs"]
 mod diagnostics;
+#[path = "it/hostile.rs"]
+mod hostile;
 #[path = "it/journals.rs"]
 mod journals;
 #[path = "it/library.rs"]
