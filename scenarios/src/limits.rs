@@ -16,7 +16,7 @@ use crate::model::{Choice, VariantAxis};
 pub const MAX_AXES: usize = 16;
 /// Most choices one axis may offer. `check` loads and tests every choice, so each costs a full
 /// load and simulation; the library uses at most four.
-pub const MAX_CHOICES: usize = 32;
+pub const MAX_CHOICES: usize = 12;
 /// Most names a choice written as a map may define.
 pub const MAX_CHOICE_KEYS: usize = 16;
 /// Most `${...}` placeholders one file may hold. The library's busiest file has 58.
