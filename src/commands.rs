@@ -318,7 +318,8 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
         .map(|e| (e.scenario.id.clone(), e))
         .collect();
     for f in &files {
-        if let Ok(text) = std::fs::read_to_string(f)
+        if std::fs::metadata(f).is_ok_and(|m| m.len() <= scenarios::MAX_FILE_BYTES as u64)
+            && let Ok(text) = std::fs::read_to_string(f)
             && !scenarios::is_pack(&text)
             && let Ok(e) = library::load_path(f)
         {
@@ -340,7 +341,10 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode, String> {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(f) = files.get(i) else { break };
-                    let is_pack = std::fs::read_to_string(f).is_ok_and(|t| scenarios::is_pack(&t));
+                    // A file over the size cap is refused by the scenario loader, unread.
+                    let is_pack = std::fs::metadata(f)
+                        .is_ok_and(|m| m.len() <= scenarios::MAX_FILE_BYTES as u64)
+                        && std::fs::read_to_string(f).is_ok_and(|t| scenarios::is_pack(&t));
                     let result = if is_pack {
                         check_pack(f, known)
                     } else {

@@ -41,6 +41,8 @@ mod design;
 mod determinism;
 #[path = "it/diagnostics.rs"]
 mod diagnostics;
+#[path = "it/hostile.rs"]
+mod hostile;
 #[path = "it/journals.rs"]
 mod journals;
 #[path = "it/library.rs"]

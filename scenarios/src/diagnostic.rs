@@ -84,11 +84,15 @@ impl fmt::Display for LoadError {
                     let pad = " ".repeat(number.len());
                     writeln!(f, "{pad}--> {}:{}:{}", self.file, pos.line, pos.col)?;
                     writeln!(f, "{pad} |")?;
-                    let shown: String = text.chars().take(200).collect();
-                    writeln!(f, "{number} | {shown}")?;
-                    let lead: String = text
+                    // Far along a long line, show the stretch around the column, not its start.
+                    let skip = if pos.col > 200 { pos.col - 100 } else { 0 };
+                    let mark = if skip > 0 { "…" } else { "" };
+                    let shown: String = text.chars().skip(skip).take(200).collect();
+                    writeln!(f, "{number} | {mark}{shown}")?;
+                    let lead: String = mark
                         .chars()
-                        .take(pos.col.saturating_sub(1))
+                        .chain(text.chars().skip(skip))
+                        .take(pos.col.saturating_sub(1) - skip + usize::from(skip > 0))
                         .map(|c| if c == '\t' { '\t' } else { ' ' })
                         .collect();
                     let carets = "^".repeat(pos.len.clamp(1, 80));

@@ -5,6 +5,7 @@ mod calendar;
 mod design;
 mod diagnostic;
 mod duration;
+mod limits;
 mod load;
 mod locate;
 mod model;
@@ -23,6 +24,7 @@ pub use design::{
 };
 pub use diagnostic::{Diagnostic, LoadError, suggest};
 pub use duration::{Dur, MAX_DURATION_MS};
+pub use limits::{MAX_AXES, MAX_CHOICES, MAX_DIAGNOSTICS, MAX_EXPANDED_BYTES, MAX_PLACEHOLDERS};
 pub use load::{
     MAX_FILE_BYTES, load_every_variant, load_file, load_str, load_variant, locate_all, with_rubric,
 };

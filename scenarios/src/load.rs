@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, LoadError};
+use crate::limits;
 use crate::locate::{Locations, Pos};
 use crate::variant::{self, Variant};
 use crate::{Scenario, VariantAxis, validate};
@@ -15,12 +16,14 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// Parses and validates scenario text with the first choice of every variant axis (the base
 /// variant). `file` names it in diagnostics.
 pub fn load_str(file: &str, source: &str) -> Result<Scenario, LoadError> {
+    size(file, source)?;
     let axes = variant::axes(source);
     load_choices(file, source, &axes, &vec![0; axes.len()]).map(|(s, _)| s)
 }
 
 /// Parses and validates the variant of scenario text that `seed` selects.
 pub fn load_variant(file: &str, source: &str, seed: u64) -> Result<(Scenario, Variant), LoadError> {
+    size(file, source)?;
     let axes = variant::axes(source);
     load_choices(file, source, &axes, &variant::pick_for_seed(&axes, seed))
 }
@@ -29,6 +32,7 @@ pub fn load_variant(file: &str, source: &str, seed: u64) -> Result<(Scenario, Va
 /// axis with fewer), for `i` up to the longest axis. Each is loaded and validated, so `check`
 /// proves every choice of every axis sound.
 pub fn load_every_variant(file: &str, source: &str) -> Result<Vec<(Scenario, Variant)>, LoadError> {
+    size(file, source)?;
     let axes = variant::axes(source);
     let widest = axes
         .iter()
@@ -53,18 +57,20 @@ fn load_choices(
     axes: &[VariantAxis],
     indices: &[usize],
 ) -> Result<(Scenario, Variant), LoadError> {
-    if original.len() > MAX_FILE_BYTES {
-        return Err(LoadError::single(
-            file,
-            format!(
-                "file is {} bytes, over the {} byte limit for a scenario",
-                original.len(),
-                MAX_FILE_BYTES
-            ),
-        ));
+    if let Some(d) = limits::control_character(original) {
+        return Err(LoadError {
+            file: file.to_owned(),
+            // Shown with the diagnostic: the character itself must not reach the terminal.
+            source: limits::printable(original),
+            diagnostics: vec![d],
+        });
     }
-    let mut problems = variant::check(original, axes);
+    let mut problems = limits::variants(original, axes);
+    if problems.is_empty() {
+        problems = variant::check(original, axes);
+    }
     if !problems.is_empty() {
+        limits::tidy(&mut problems);
         locate_all(original, &mut problems);
         return Err(LoadError {
             file: file.to_owned(),
@@ -79,12 +85,28 @@ fn load_choices(
     if diagnostics.is_empty() {
         return Ok((scenario, chosen));
     }
+    limits::tidy(&mut diagnostics);
     locate_all(source, &mut diagnostics);
     Err(LoadError {
         file: file.to_owned(),
         source: source.to_owned(),
         diagnostics,
     })
+}
+
+/// Refuses text over [`MAX_FILE_BYTES`] before anything reads it.
+fn size(file: &str, source: &str) -> Result<(), LoadError> {
+    if source.len() > MAX_FILE_BYTES {
+        return Err(LoadError::single(
+            file,
+            format!(
+                "file is {} bytes, over the {} byte limit for a scenario",
+                source.len(),
+                MAX_FILE_BYTES
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Parses RON text into `T`, turning a parse error into a positioned diagnostic.
@@ -102,14 +124,22 @@ pub(crate) fn parse_ron<T: serde::de::DeserializeOwned>(
             .lines()
             .nth(e.span.start.line.saturating_sub(1))
             .and_then(|l| l.chars().nth(e.span.start.col.saturating_sub(1)));
-        if at == Some('.') && d.message.contains("comma") {
+        if at == Some('\u{feff}') {
+            d.help = Some(
+                "remove the byte-order mark (U+FEFF) the file starts with; save it as UTF-8 \
+                 without a BOM"
+                    .into(),
+            );
+        } else if at == Some('.') && d.message.contains("comma") {
             d.help =
                 Some("this field takes a whole number; write it without a decimal point".into());
         }
+        let mut diagnostics = vec![d];
+        limits::tidy(&mut diagnostics);
         LoadError {
             file: file.to_owned(),
             source: source.to_owned(),
-            diagnostics: vec![d],
+            diagnostics,
         }
     })
 }
@@ -146,7 +176,16 @@ pub fn load_file(path: &Path) -> Result<(Scenario, Vec<u8>), LoadError> {
 
 /// Attaches a source position to each diagnostic that names a field path.
 pub fn locate_all(source: &str, diagnostics: &mut [Diagnostic]) {
-    let locations = Locations::scan(source);
+    let mut wanted = std::collections::BTreeSet::new();
+    for d in diagnostics.iter().filter(|d| d.pos.is_none()) {
+        if let Some(path) = &d.path {
+            crate::locate::with_parents(path, &mut wanted);
+        }
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    let locations = Locations::scan_for(source, &wanted);
     for d in diagnostics {
         if d.pos.is_none() {
             d.pos = d.path.as_deref().and_then(|p| locations.find(p));
@@ -182,7 +221,8 @@ fn suggest_from_message(message: &str) -> Option<String> {
         return None;
     }
     let mut quoted = message.split('`').skip(1).step_by(2);
-    let culprit = quoted.next()?;
+    // Edit distance costs the product of the lengths; no real name is this long.
+    let culprit = quoted.next().filter(|c| c.len() <= 200)?;
     let (_, expected) = message.split_once(", expected")?;
     let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     crate::suggest(culprit, names.iter().copied())
@@ -243,6 +283,7 @@ pub fn with_rubric(scenario: &Scenario, file: &str, text: &str) -> Result<Scenar
     if diagnostics.is_empty() {
         return Ok(s);
     }
+    limits::tidy(&mut diagnostics);
     locate_all(text, &mut diagnostics);
     Err(LoadError {
         file: file.to_owned(),

@@ -3,7 +3,7 @@
 //!
 //! This is a small structural scanner, not a parser: it only runs on text ron has already accepted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A 1-based line and column (in characters) and the length of the token there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,57 +21,95 @@ pub struct Locations {
 #[derive(Debug, PartialEq)]
 enum Tok {
     Ident(String),
-    Open,
+    /// An opening bracket; `true` for `[`, which starts a list.
+    Open(bool),
     Close,
     Colon,
     Comma,
     Other,
 }
 
-enum Frame {
-    Struct(Option<String>),
-    List(usize),
+/// One open bracket: a struct (or map) with the field being read, or a list with the index of the
+/// item being read. `start` is where the frame's own part of the path begins in the path string.
+struct Frame {
+    start: usize,
+    list: Option<usize>,
 }
 
 impl Locations {
+    /// Every value's position. Memory grows with the number of values; to locate a few
+    /// diagnostics in text that may be large, use [`Locations::scan_for`].
     pub fn scan(source: &str) -> Locations {
-        let tokens = tokenize(source);
+        Self::walk(source, |_| true)
+    }
+
+    /// The positions of the values at `wanted` paths only: memory stays proportional to what is
+    /// asked for, however many values the text holds.
+    pub fn scan_for(source: &str, wanted: &BTreeSet<String>) -> Locations {
+        Self::walk(source, |path| wanted.contains(path))
+    }
+
+    /// One pass over the tokens, keeping the current value's path in one string that grows and
+    /// shrinks with the brackets, so each token costs the length of its own part of the path.
+    fn walk(source: &str, keep: impl Fn(&str) -> bool) -> Locations {
         let mut map = BTreeMap::new();
-        let mut frames: Vec<(Frame, bool)> = Vec::new(); // (frame, is_list)
-        let mut i = 0;
-        while i < tokens.len() {
-            let (tok, pos) = &tokens[i];
+        let mut tokens = Tokens::new(source);
+        let mut path = String::new();
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut next = tokens.next();
+        while let Some((tok, pos)) = next.take() {
+            let after = tokens.next();
             match tok {
-                Tok::Ident(name) if matches!(tokens.get(i + 1), Some((Tok::Colon, _))) => {
-                    if let Some((Frame::Struct(key), _)) = frames.last_mut() {
-                        *key = Some(name.clone());
+                Tok::Ident(name) if matches!(after, Some((Tok::Colon, _))) => {
+                    if let Some(frame) = frames.last()
+                        && frame.list.is_none()
+                    {
+                        path.truncate(frame.start);
+                        // The outermost frame is the document's own struct; its fields start the path.
+                        if frame.start > 0 {
+                            path.push('.');
+                        }
+                        path.push_str(&name);
                     }
-                    i += 2;
+                    next = tokens.next();
                     continue;
                 }
                 Tok::Colon => {}
                 Tok::Comma => match frames.last_mut() {
-                    Some((Frame::List(index), _)) => *index += 1,
-                    Some((Frame::Struct(key), _)) => *key = None,
+                    Some(Frame {
+                        start,
+                        list: Some(index),
+                    }) => {
+                        *index += 1;
+                        path.truncate(*start);
+                        push_index(&mut path, *index);
+                    }
+                    Some(Frame { start, list: None }) => path.truncate(*start),
                     None => {}
                 },
                 Tok::Close => {
-                    frames.pop();
+                    if let Some(frame) = frames.pop() {
+                        // The enclosing frame's part of the path stays until its next comma.
+                        path.truncate(frame.start);
+                    }
                 }
-                Tok::Open | Tok::Ident(_) | Tok::Other => {
-                    map.entry(path_of(&frames)).or_insert(*pos);
-                    if *tok == Tok::Open {
-                        let is_list = source_char_at(source, pos) == Some('[');
-                        let frame = if is_list {
-                            Frame::List(0)
-                        } else {
-                            Frame::Struct(None)
-                        };
-                        frames.push((frame, is_list));
+                Tok::Open(_) | Tok::Ident(_) | Tok::Other => {
+                    if keep(&path) && !map.contains_key(&path) {
+                        map.insert(path.clone(), pos);
+                    }
+                    if let Tok::Open(is_list) = tok {
+                        let start = path.len();
+                        if is_list {
+                            push_index(&mut path, 0);
+                        }
+                        frames.push(Frame {
+                            start,
+                            list: is_list.then_some(0),
+                        });
                     }
                 }
             }
-            i += 1;
+            next = after;
         }
         Locations { map }
     }
@@ -89,30 +127,24 @@ impl Locations {
     }
 }
 
-fn path_of(frames: &[(Frame, bool)]) -> String {
-    let mut path = String::new();
-    // The outermost frame is the document's own struct; its fields start the path.
-    for (frame, _) in frames {
-        match frame {
-            Frame::Struct(Some(key)) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            Frame::Struct(None) => {}
-            Frame::List(index) => {
-                path.push('[');
-                path.push_str(&index.to_string());
-                path.push(']');
-            }
-        }
+/// `path` and every path enclosing it (`a.b[2].c`, `a.b[2]`, `a.b`, `a`): what
+/// [`Locations::find`] may look up for it.
+pub(crate) fn with_parents(path: &str, out: &mut BTreeSet<String>) {
+    let mut path = path;
+    loop {
+        out.insert(path.to_owned());
+        let Some(cut) = path.rfind(['.', '[']) else {
+            out.insert(String::new());
+            return;
+        };
+        path = &path[..cut];
     }
-    path
 }
 
-fn source_char_at(source: &str, pos: &Pos) -> Option<char> {
-    source.lines().nth(pos.line - 1)?.chars().nth(pos.col - 1)
+fn push_index(path: &mut String, index: usize) {
+    use std::fmt::Write;
+    // Writing to a String cannot fail.
+    let _ = write!(path, "[{index}]");
 }
 
 struct Cursor {
@@ -146,116 +178,133 @@ impl Cursor {
     }
 }
 
-fn tokenize(source: &str) -> Vec<(Tok, Pos)> {
-    let mut cur = Cursor {
-        chars: source.chars().collect(),
-        i: 0,
-        line: 1,
-        col: 1,
-    };
-    let mut out = Vec::new();
-    while let Some(c) = cur.peek(0) {
-        let start = Pos {
-            line: cur.line,
-            col: cur.col,
-            len: 1,
-        };
-        let begin = cur.i;
-        if c.is_whitespace() {
-            cur.bump();
-        } else if c == '/' && cur.peek(1) == Some('/') {
-            cur.bump_while(|c| c != '\n');
-        } else if c == '/' && cur.peek(1) == Some('*') {
-            let mut depth = 0usize;
-            while let Some(c) = cur.peek(0) {
-                if c == '/' && cur.peek(1) == Some('*') {
-                    depth += 1;
-                    cur.bump();
-                } else if c == '*' && cur.peek(1) == Some('/') {
-                    depth -= 1;
-                    cur.bump();
-                    cur.bump();
-                    if depth == 0 {
-                        break;
-                    }
-                    continue;
-                }
-                cur.bump();
-            }
-        } else if c == '"' || (c == 'r' && matches!(cur.peek(1), Some('"' | '#'))) {
-            if c == 'r' {
-                cur.bump();
-                let mut hashes = 0;
-                while cur.peek(0) == Some('#') {
-                    hashes += 1;
-                    cur.bump();
-                }
-                cur.bump(); // opening quote
-                loop {
-                    match cur.peek(0) {
-                        None => break,
-                        Some('"') if (1..=hashes).all(|k| cur.peek(k) == Some('#')) => {
-                            for _ in 0..=hashes {
-                                cur.bump();
-                            }
-                            break;
-                        }
-                        Some(_) => cur.bump(),
-                    }
-                }
-            } else {
-                cur.bump();
-                while let Some(c) = cur.peek(0) {
-                    cur.bump();
-                    if c == '\\' {
-                        cur.bump();
-                    } else if c == '"' {
-                        break;
-                    }
-                }
-            }
-            let len = if cur.line == start.line {
-                cur.i - begin
-            } else {
-                1
-            };
-            out.push((Tok::Other, Pos { len, ..start }));
-        } else if c.is_alphabetic() || c == '_' {
-            cur.bump_while(|c| c.is_alphanumeric() || c == '_');
-            let word: String = cur.chars[begin..cur.i].iter().collect();
-            out.push((
-                Tok::Ident(word),
-                Pos {
-                    len: cur.i - begin,
-                    ..start
-                },
-            ));
-        } else {
-            let tok = match c {
-                '(' | '[' | '{' => Tok::Open,
-                ')' | ']' | '}' => Tok::Close,
-                ':' => Tok::Colon,
-                ',' => Tok::Comma,
-                _ => Tok::Other,
-            };
-            cur.bump();
-            if tok == Tok::Other {
-                // A number or other literal: swallow the rest of it.
-                cur.bump_while(|c| {
-                    !c.is_whitespace()
-                        && !matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | ':' | ',' | '"')
-                });
-            }
-            out.push((
-                tok,
-                Pos {
-                    len: cur.i - begin,
-                    ..start
-                },
-            ));
+/// The tokens of RON text, one at a time (comments and whitespace skipped).
+struct Tokens {
+    cur: Cursor,
+}
+
+impl Tokens {
+    fn new(source: &str) -> Tokens {
+        Tokens {
+            cur: Cursor {
+                chars: source.chars().collect(),
+                i: 0,
+                line: 1,
+                col: 1,
+            },
         }
     }
-    out
+}
+
+impl Iterator for Tokens {
+    type Item = (Tok, Pos);
+
+    fn next(&mut self) -> Option<(Tok, Pos)> {
+        let cur = &mut self.cur;
+        while let Some(c) = cur.peek(0) {
+            let start = Pos {
+                line: cur.line,
+                col: cur.col,
+                len: 1,
+            };
+            let begin = cur.i;
+            if c.is_whitespace() {
+                cur.bump();
+            } else if c == '/' && cur.peek(1) == Some('/') {
+                cur.bump_while(|c| c != '\n');
+            } else if c == '/' && cur.peek(1) == Some('*') {
+                let mut depth = 0usize;
+                while let Some(c) = cur.peek(0) {
+                    if c == '/' && cur.peek(1) == Some('*') {
+                        depth += 1;
+                        cur.bump();
+                    } else if c == '*' && cur.peek(1) == Some('/') {
+                        depth -= 1;
+                        cur.bump();
+                        cur.bump();
+                        if depth == 0 {
+                            break;
+                        }
+                        continue;
+                    }
+                    cur.bump();
+                }
+            } else if c == '"' || (c == 'r' && matches!(cur.peek(1), Some('"' | '#'))) {
+                if c == 'r' {
+                    cur.bump();
+                    let mut hashes = 0;
+                    while cur.peek(0) == Some('#') {
+                        hashes += 1;
+                        cur.bump();
+                    }
+                    cur.bump(); // opening quote
+                    loop {
+                        match cur.peek(0) {
+                            None => break,
+                            Some('"') if (1..=hashes).all(|k| cur.peek(k) == Some('#')) => {
+                                for _ in 0..=hashes {
+                                    cur.bump();
+                                }
+                                break;
+                            }
+                            Some(_) => cur.bump(),
+                        }
+                    }
+                } else {
+                    cur.bump();
+                    while let Some(c) = cur.peek(0) {
+                        cur.bump();
+                        if c == '\\' {
+                            cur.bump();
+                        } else if c == '"' {
+                            break;
+                        }
+                    }
+                }
+                let len = if cur.line == start.line {
+                    cur.i - begin
+                } else {
+                    1
+                };
+                return Some((Tok::Other, Pos { len, ..start }));
+            } else if c.is_alphabetic() || c == '_' {
+                cur.bump_while(|c| c.is_alphanumeric() || c == '_');
+                let word: String = cur.chars[begin..cur.i].iter().collect();
+                return Some((
+                    Tok::Ident(word),
+                    Pos {
+                        len: cur.i - begin,
+                        ..start
+                    },
+                ));
+            } else {
+                let tok = match c {
+                    '[' => Tok::Open(true),
+                    '(' | '{' => Tok::Open(false),
+                    ')' | ']' | '}' => Tok::Close,
+                    ':' => Tok::Colon,
+                    ',' => Tok::Comma,
+                    _ => Tok::Other,
+                };
+                cur.bump();
+                if tok == Tok::Other {
+                    // A number or other literal: swallow the rest of it.
+                    cur.bump_while(|c| {
+                        !c.is_whitespace()
+                            && !matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | ':' | ',' | '"')
+                    });
+                }
+                return Some((
+                    tok,
+                    Pos {
+                        len: cur.i - begin,
+                        ..start
+                    },
+                ));
+            }
+        }
+        None
+    }
 }
 
 #[cfg(test)]

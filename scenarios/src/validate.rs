@@ -30,6 +30,8 @@ pub const MIN_TICK: Dur = Dur(100);
 pub const MAX_LIST: usize = 10_000;
 /// Longest text field (briefing, log line, note keyword).
 pub const MAX_TEXT: usize = 20_000;
+/// Most instances `scale` may run of one service, as for an autoscaling group.
+pub const MAX_INSTANCES: u32 = 1_000;
 
 pub(crate) struct Check<'a> {
     pub(crate) out: Vec<Diagnostic>,
@@ -50,7 +52,10 @@ impl<'a> Check<'a> {
         if !value.is_finite() || value < min || value > max {
             self.error(
                 path,
-                format!("{what} must be a number from {min} to {max}, not {value}"),
+                format!(
+                    "{what} must be a number from {min} to {max}, not {}",
+                    crate::limits::number(value)
+                ),
             );
         }
     }
@@ -65,6 +70,11 @@ impl<'a> Check<'a> {
                     "{what} is {} bytes, over the {MAX_TEXT} byte limit",
                     value.len()
                 ),
+            );
+        } else if let Some(c) = value.chars().find(|&c| crate::limits::forbidden(c)) {
+            self.error(
+                path,
+                format!("{what} holds the control character U+{:04X}", u32::from(c)),
             );
         }
     }
@@ -82,6 +92,11 @@ impl<'a> Check<'a> {
             return true;
         }
         let mut d = Diagnostic::at(path, format!("unknown {what} `{name}`"));
+        if out.len() >= crate::limits::MAX_DIAGNOSTICS {
+            // Not shown (only the first problems are): spare the edit distances to every name.
+            out.push(d);
+            return false;
+        }
         d.help = suggest(name, known.iter().copied()).or_else(|| {
             let list: Vec<&str> = known.iter().copied().take(8).collect();
             Some(if list.is_empty() {
@@ -166,7 +181,12 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
         + s.topology.services.len()
         + s.topology.links.len()
         + s.topology.nodes.len()
-        + s.topology.hypervisors.len();
+        + s.topology.hypervisors.len()
+        + s.topology
+            .sites
+            .iter()
+            .map(|site| site.zones.len())
+            .sum::<usize>();
     if entities > MAX_ENTITIES {
         c.error(
             "topology",
@@ -431,10 +451,13 @@ fn services(c: &mut Check) {
             16_777_216.0,
             "memory_mb",
         );
-        if svc.max_connections == 0 {
+        if svc.max_connections == 0 || svc.max_connections > 100_000_000 {
             c.error(
                 format!("{p}.max_connections"),
-                "max_connections must be at least 1",
+                format!(
+                    "max_connections must be from 1 to 100000000, not {}",
+                    svc.max_connections
+                ),
             );
         }
         if let Some(w) = svc.workers
@@ -474,10 +497,13 @@ fn services(c: &mut Check) {
                     "health-check interval must be above zero",
                 );
             }
-            if hc.unhealthy_after == 0 {
+            if hc.unhealthy_after == 0 || hc.unhealthy_after > 1_000 {
                 c.error(
                     format!("{p}.health_check.unhealthy_after"),
-                    "unhealthy_after must be at least 1",
+                    format!(
+                        "unhealthy_after must be from 1 to 1000, not {}",
+                        hc.unhealthy_after
+                    ),
                 );
             }
             c.finite(
@@ -492,6 +518,17 @@ fn services(c: &mut Check) {
             c.error(format!("{p}.replica_lag"), "only a Database has replicas");
         }
         if let Some(sc) = &svc.scaling
+            && sc.max_instances > MAX_INSTANCES
+        {
+            // `scale` starts one simulated host per instance.
+            c.error(
+                format!("{p}.scaling.max_instances"),
+                format!(
+                    "max_instances must be at most {MAX_INSTANCES}, not {}",
+                    sc.max_instances
+                ),
+            );
+        } else if let Some(sc) = &svc.scaling
             && (sc.max_instances as usize) < svc.hosts.len()
         {
             c.error(

@@ -12,6 +12,16 @@ impl<'a> Check<'a> {
         if self.zones.contains(name) || self.nodes.contains(name) {
             return true;
         }
+        if self.out.len() >= crate::limits::MAX_DIAGNOSTICS {
+            // Past the diagnostics shown: skip building the list of names to suggest from.
+            return Self::reference(
+                &mut self.out,
+                path,
+                name,
+                &BTreeSet::new(),
+                "zone or network node",
+            );
+        }
         let known: BTreeSet<&str> = self.zones.union(&self.nodes).copied().collect();
         Self::reference(&mut self.out, path, name, &known, "zone or network node")
     }
