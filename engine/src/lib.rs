@@ -11,6 +11,7 @@ mod components;
 pub mod cost;
 mod demand;
 mod effects;
+pub mod estate;
 mod history;
 mod math;
 mod metrics;
