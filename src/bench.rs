@@ -300,7 +300,8 @@ pub fn commands(shipped: &[Shipped]) -> Result<Timings, String> {
     Ok(out)
 }
 
-/// Time from starting `gameday play` to its first prompt, `runs` times, sorted.
+/// Time from starting `gameday play` to its first prompt (ready for a command), `runs` times,
+/// sorted.
 pub fn first_prompt(exe: &Path, runs: usize) -> Result<Vec<Duration>, String> {
     let mut times = Vec::with_capacity(runs);
     for i in 0..runs {
@@ -316,6 +317,12 @@ pub fn first_prompt(exe: &Path, runs: usize) -> Result<Vec<Duration>, String> {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("{}: {e}", exe.display()))?;
+        // Piped input is echoed after the prompt as each line is read, so the prompt shows when
+        // the session is ready for its first command; end of input then ends the session.
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            let _ = stdin.write_all(b"status\n");
+        }
         let mut stdout = child.stdout.take().ok_or("no stdout")?;
         let mut seen = Vec::new();
         let mut buf = [0u8; 4096];
@@ -332,7 +339,6 @@ pub fn first_prompt(exe: &Path, runs: usize) -> Result<Vec<Duration>, String> {
             }
         };
         let elapsed = start.elapsed();
-        drop(child.stdin.take());
         let _ = child.wait();
         let _ = std::fs::remove_file(&journal);
         if !found {
