@@ -402,6 +402,11 @@ pub fn regrade(shipped: &[Shipped], journal: &Journal) -> Result<f64, String> {
     let scenario = shipped[journal.file].scenario(journal.seed)?;
     let mut sim = Sim::new(&scenario, journal.seed);
     for (at, line) in &journal.commands {
+        // The synthesised journals let time pass between steps as `run_steps` does, where a
+        // session's journal has a `wait`: the same ticks either way.
+        if sim.now().ms() < *at {
+            sim.advance(Dur(at - sim.now().ms()));
+        }
         if sim.now().ms() != *at {
             return Err(format!("{}: `{line}` replays at another time", scenario.id));
         }
