@@ -104,6 +104,22 @@ pub enum Cmd {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Measure this machine against the performance goals and print the figures.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Run the full sizes (up to 100,000 hosts, a 10,000-host day, 1,000 regrades): minutes.
+    #[arg(long)]
+    pub full: bool,
+    /// Run only a generated estate of this many hosts and print the peak resident bytes
+    /// (how the memory figure is measured, in a process of its own).
+    #[arg(long, value_name = "HOSTS", hide = true)]
+    pub memory: Option<usize>,
+    /// Simulated time for `--memory`.
+    #[arg(long, value_name = "DURATION", default_value = "1d", hide = true)]
+    pub span: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -2,6 +2,7 @@
 //! with 0 (ok), 1 (failed) or 2 (usage).
 
 mod assess;
+mod bench;
 mod cli;
 mod commands;
 mod countdown;
@@ -68,7 +69,29 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Cmd::Explain { scenario, seed } => commands::explain(&library, &scenario, seed),
         Cmd::Assess(args) => assess::assess(&library, args, style),
         Cmd::Report(args) => commands::report(&library, args, style),
+        Cmd::Bench(args) => bench_command(&library, &args),
     }
+}
+
+fn bench_command(library: &Library, args: &cli::BenchArgs) -> Result<ExitCode, String> {
+    if let Some(hosts) = args.memory {
+        let span = scenarios::Dur::parse(&args.span).map_err(|e| format!("--span: {e}"))?;
+        let bytes = bench::memory(hosts, span)
+            .ok_or("this system does not report peak resident memory (/proc/self/status)")?;
+        println!("{bytes}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let shipped: Vec<bench::Shipped> = library
+        .load_all_or_report()?
+        .into_iter()
+        .map(|e| bench::Shipped {
+            name: e.source,
+            text: e.text,
+        })
+        .collect();
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    bench::run(&shipped, &exe, args.full)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn use_color(choice: Color) -> bool {

@@ -43,18 +43,42 @@ impl Spend {
         hosts: impl IntoIterator<Item = (Option<&'a str>, f64)>,
     ) -> f64 {
         let mut total = 0.0;
+        // Hosts of one service are mostly listed together: keep the running sum of the service
+        // in hand and write it back when the service changes, so the map is searched once per
+        // run of hosts and a name is copied only for a service seen for the first time. The
+        // additions are the same ones in the same order, so the sums are bit for bit the same.
+        let mut open: Option<(&str, f64)> = None;
         for (service, hourly) in hosts {
             if hourly <= 0.0 {
                 continue;
             }
             let d = dollars(hourly, secs);
-            *self
-                .by_service
-                .entry(service.unwrap_or(UNASSIGNED).to_owned())
-                .or_default() += d;
+            let name = service.unwrap_or(UNASSIGNED);
+            match &mut open {
+                Some((current, sum)) if *current == name => *sum += d,
+                _ => {
+                    if let Some((done, sum)) = open.take() {
+                        self.put(done, sum);
+                    }
+                    let sum = self.by_service.get(name).copied().unwrap_or_default();
+                    open = Some((name, sum + d));
+                }
+            }
             total += d;
         }
+        if let Some((done, sum)) = open {
+            self.put(done, sum);
+        }
         total
+    }
+
+    fn put(&mut self, service: &str, sum: f64) {
+        match self.by_service.get_mut(service) {
+            Some(v) => *v = sum,
+            None => {
+                self.by_service.insert(service.to_owned(), sum);
+            }
+        }
     }
 
     /// Spend by service, largest first (ties by name).

@@ -2,13 +2,13 @@
 //! demand model's past hours through the estate as it stands at the start, so a candidate can
 //! read the trend, the weekly cycle and past events off `metrics ... --last 90d`.
 
-use bevy_ecs::prelude::{Res, ResMut, Resource, Schedule, World};
+use bevy_ecs::prelude::{Local, Res, ResMut, Resource, Schedule, World};
 use bevy_ecs::schedule::SingleThreadedExecutor;
 use scenarios::Dur;
 
 use crate::metrics::PAST_BUCKET;
 use crate::resources::{Backfill, MetricOwner, Metrics, Names, ScenarioRes};
-use crate::systems::metrics::{HostMetricQuery, ServiceMetricQuery, sample};
+use crate::systems::metrics::{HostMetricQuery, Members, ServiceMetricQuery, sample};
 use crate::systems::route_traffic;
 
 /// Hourly samples gathered so far, per host and per service, by `order`.
@@ -23,9 +23,10 @@ fn record_past(
     hosts: HostMetricQuery,
     services: ServiceMetricQuery,
     mut past: ResMut<Past>,
+    mut members: Local<Members>,
 ) {
     let past = &mut *past;
-    sample(&names, &hosts, &services, |owner, values| {
+    sample(&names, &hosts, &services, &mut members, |owner, values| {
         let row = values.map(|v| v as f32);
         let rows = match owner {
             MetricOwner::Host(i) => past.host_rows.get_mut(i),

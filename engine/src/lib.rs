@@ -12,6 +12,7 @@ pub mod cost;
 mod demand;
 mod design;
 mod effects;
+pub mod estate;
 mod history;
 mod math;
 mod metrics;

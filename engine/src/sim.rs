@@ -101,6 +101,11 @@ impl Sim {
         sim
     }
 
+    /// The world, for the engine's read-only helpers outside this module.
+    pub(crate) fn world(&self) -> &World {
+        &self.world
+    }
+
     pub fn scenario(&self) -> &Scenario {
         &self.world.resource::<ScenarioRes>().0
     }

@@ -249,13 +249,15 @@ impl Storage {
     ///
     /// The volume is an M/M/1 station serving `iops` operations a second (1/iops each): below
     /// the limit I/O takes about that long; near it I/O queues and latency climbs; past it the
-    /// excess times out, as a throttled cloud volume behaves.
+    /// excess times out, as a throttled cloud volume behaves. `memo` remembers the stations
+    /// solved lately (see [`crate::queueing::Memo`]).
     pub fn instance_effect(
         &self,
         host_order: usize,
         service: Entity,
         per: f64,
         (ok, mean, p99): (f64, f64, f64),
+        memo: &mut crate::queueing::Memo,
     ) -> (f64, f64, f64) {
         let mut out = (ok, mean, p99);
         if let Some(v) = self.volumes.get(host_order)
@@ -263,7 +265,7 @@ impl Storage {
             && v.io_per_request > 0.0
         {
             let k = v.io_per_request;
-            let q = mmc(1, per * k, 1_000.0 / iops);
+            let q = memo.mmc(1, per * k, 1_000.0 / iops);
             out.0 *= 1.0 - q.fail;
             out.1 += k * q.mean_ms;
             out.2 += k * q.mean_ms + k.sqrt() * (q.p99_ms - q.mean_ms).max(0.0);
@@ -556,8 +558,17 @@ pub fn run_storage(world: &mut World) {
             }
         }
     }
-    // Fill volumes of serving hosts.
-    let hosts = world.resource::<Names>().hosts.clone();
+    // Fill volumes of serving hosts (most estates have none filling: skip the walk then).
+    let filling = world
+        .resource::<Storage>()
+        .volumes
+        .iter()
+        .any(|v| v.fill_gb_per_hour > 0.0);
+    let hosts = if filling {
+        world.resource::<Names>().hosts.clone()
+    } else {
+        Vec::new()
+    };
     for h in hosts {
         let order = host_order(world, h);
         let fill = world

@@ -1,6 +1,6 @@
 //! `record_metrics`: every host and service reports its seven metrics each tick.
 
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use bevy_ecs::prelude::{Entity, Local, Query, Res, ResMut};
 
 use crate::components::{
     HostSpec, HostState, Instance, Load, Power, ServiceLoad, ServiceSpec, ServiceState,
@@ -12,6 +12,7 @@ pub type HostMetricQuery<'w, 's> = Query<
     'w,
     's,
     (
+        Entity,
         &'static HostSpec,
         &'static HostState,
         Option<&'static Instance>,
@@ -34,9 +35,10 @@ pub fn record_metrics(
     mut metrics: ResMut<Metrics>,
     hosts: HostMetricQuery,
     services: ServiceMetricQuery,
+    mut members: Local<Members>,
 ) {
     let now = clock.now;
-    sample(&names, &hosts, &services, |owner, values| {
+    sample(&names, &hosts, &services, &mut members, |owner, values| {
         let set = match owner {
             MetricOwner::Host(i) => metrics.hosts.get_mut(i),
             MetricOwner::Service(i) => metrics.services.get_mut(i),
@@ -47,17 +49,47 @@ pub fn record_metrics(
     });
 }
 
-/// The seven metrics of every host and service as they stand, handed to `out` in `Names` order.
+/// What each host adds to its service's metrics (CPU, memory and disk percent, connections),
+/// by entity index, gathered in the pass over the hosts; `None` for a decommissioned host.
+#[derive(Debug, Default)]
+pub struct Members {
+    rows: Vec<Option<(Entity, Option<[f64; 4]>)>>,
+}
+
+impl Members {
+    fn get(&self, e: Entity) -> Option<Option<[f64; 4]>> {
+        match self.rows.get(e.index_u32() as usize) {
+            Some(Some((owner, row))) if *owner == e => Some(*row),
+            _ => None,
+        }
+    }
+}
+
+/// The seven metrics of every host and service as they stand, handed to `out`: every host (in
+/// the order the world stores them), then every service in `Names` order. Each owner is handed
+/// its values once, so the order hosts come in changes nothing.
 pub fn sample(
     names: &Names,
     hosts: &HostMetricQuery,
     services: &ServiceMetricQuery,
+    members: &mut Members,
     mut out: impl FnMut(MetricOwner, [f64; 7]),
 ) {
-    for &h in &names.hosts {
-        let Ok((spec, st, inst, load)) = hosts.get(h) else {
-            continue;
-        };
+    members.rows.iter_mut().for_each(|r| *r = None);
+    for (e, spec, st, inst, load) in hosts.iter() {
+        let i = e.index_u32() as usize;
+        if members.rows.len() <= i {
+            members.rows.resize(i + 1, None);
+        }
+        let share = (st.power != Power::Decommissioned).then(|| {
+            [
+                load.cpu * 100.0,
+                (inst.map_or(0.0, |i| i.memory_mb) + OS_RESERVED_MB) / spec.memory_mb * 100.0,
+                st.disk_used_gb / st.disk_gb * 100.0,
+                load.conns,
+            ]
+        });
+        members.rows[i] = Some((e, share));
         let values = if st.power == Power::Up {
             let used = inst.map_or(0.0, |i| i.memory_mb) + OS_RESERVED_MB;
             [
@@ -88,16 +120,13 @@ pub fn sample(
         };
         let (mut cpu, mut mem, mut disk, mut conns, mut n) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for &m in &state.members {
-            let Ok((hs, st, inst, load)) = hosts.get(m) else {
+            let Some(Some([c, m, d, k])) = members.get(m) else {
                 continue;
             };
-            if st.power == Power::Decommissioned {
-                continue;
-            }
-            cpu += load.cpu * 100.0;
-            mem += (inst.map_or(0.0, |i| i.memory_mb) + OS_RESERVED_MB) / hs.memory_mb * 100.0;
-            disk += st.disk_used_gb / st.disk_gb * 100.0;
-            conns += load.conns;
+            cpu += c;
+            mem += m;
+            disk += d;
+            conns += k;
             n += 1.0;
         }
         let n = f64::max(n, 1.0);

@@ -1,12 +1,12 @@
 //! `run_processes`: hosts boot, disks fill, memory leaks, the OOM killer and full disks end
 //! processes, and supervisors restart them.
 
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use bevy_ecs::prelude::{Entity, Local, Query, Res, ResMut};
 use scenarios::{Dur, ServiceKind};
 
 use crate::components::{HostSpec, HostState, Instance, Power, Proc, ServiceSpec, ServiceState};
 use crate::record::Severity;
-use crate::resources::{Clock, Log, Names};
+use crate::resources::{Clock, Log};
 
 /// Memory the OS and agents keep for themselves on every host.
 pub const OS_RESERVED_MB: f64 = 512.0;
@@ -14,25 +14,49 @@ pub const OS_RESERVED_MB: f64 = 512.0;
 /// after a crash; a database that cannot write its WAL keeps crashing at this pace.
 pub const SUPERVISOR_RETRY: Dur = Dur(5_000);
 
+/// A log line a host wrote this tick: (host order, line).
+type Pending = (usize, (String, Severity, String));
+
+/// Log lines written while visiting the hosts in the order the world stores them, put in the
+/// log afterwards in `Names` order (a host's `order`), as visiting them in that order would.
+#[derive(Debug, Default)]
+pub struct Lines(Vec<Pending>);
+
+impl Lines {
+    fn push(&mut self, order: usize, name: &str, severity: Severity, text: impl Into<String>) {
+        self.0
+            .push((order, (name.to_owned(), severity, text.into())));
+    }
+}
+
 pub fn run_processes(
     clock: Res<Clock>,
-    names: Res<Names>,
     mut log: ResMut<Log>,
     mut hosts: Query<(&HostSpec, &mut HostState, Option<&mut Instance>)>,
     services: Query<(&ServiceSpec, &ServiceState)>,
+    mut lines: Local<Lines>,
 ) {
     let now = clock.now;
     let dt = clock.dt_secs();
-    for &e in &names.hosts {
-        let Ok((spec, mut st, inst)) = hosts.get_mut(e) else {
-            continue;
-        };
+    // Hosts of one service mostly come together: look their service up once per run of them.
+    let mut last: Option<(Entity, &ServiceSpec, &ServiceState)> = None;
+    let log_all = |lines: &mut Lines, log: &mut Log| {
+        // A stable sort keeps each host's lines in the order written.
+        lines.0.sort_by_key(|l| l.0);
+        for (_, (name, sev, text)) in lines.0.drain(..) {
+            log.push(now, &name, sev, text);
+        }
+    };
+    for (spec, mut st, inst) in hosts.iter_mut() {
         let name = spec.name.as_str();
+        let order = spec.order;
+        let log = &mut *lines;
+        let log = &mut LogAt { lines: log, order };
         if let Power::Booting { until } = st.power
             && until <= now
         {
             st.power = Power::Up;
-            log.push(now, name, Severity::Info, "kernel: system booted");
+            log.push(name, Severity::Info, "kernel: system booted");
         }
         if st.power != Power::Up {
             continue;
@@ -50,7 +74,6 @@ pub fn run_processes(
         ] {
             if before < mark && after >= mark {
                 log.push(
-                    now,
                     name,
                     sev,
                     format!("kernel: filesystem /var is {:.0}% full", mark * 100.0),
@@ -58,8 +81,15 @@ pub fn run_processes(
             }
         }
         let Some(mut inst) = inst else { continue };
-        let Ok((svc, svc_state)) = services.get(inst.service) else {
-            continue;
+        let (svc, svc_state) = match last {
+            Some((e, svc, state)) if e == inst.service => (svc, state),
+            _ => {
+                let Ok((svc, state)) = services.get(inst.service) else {
+                    continue;
+                };
+                last = Some((inst.service, svc, state));
+                (svc, state)
+            }
         };
         let is_db = svc.kind == ServiceKind::Database;
         match inst.proc {
@@ -68,12 +98,11 @@ pub fn run_processes(
                     inst.proc = Proc::Crashed {
                         retry: Dur(now.ms() + SUPERVISOR_RETRY.ms()),
                     };
-                    log.push(now, name, Severity::Error, wal_panic());
+                    log.push(name, Severity::Error, wal_panic());
                 } else {
                     inst.proc = Proc::Running;
                     inst.memory_mb = svc.memory_mb;
                     log.push(
-                        now,
                         name,
                         Severity::Info,
                         format!("{}: started, accepting connections", svc.process),
@@ -85,7 +114,6 @@ pub fn run_processes(
                     until: Dur(now.ms() + svc.start_time.ms()),
                 };
                 log.push(
-                    now,
                     name,
                     Severity::Info,
                     format!("systemd: {}.service: scheduled restart", svc.process),
@@ -102,7 +130,6 @@ pub fn run_processes(
                         retry: Dur(now.ms() + SUPERVISOR_RETRY.ms()),
                     };
                     log.push(
-                        now,
                         name,
                         Severity::Error,
                         format!(
@@ -116,11 +143,26 @@ pub fn run_processes(
                     inst.proc = Proc::Crashed {
                         retry: Dur(now.ms() + SUPERVISOR_RETRY.ms()),
                     };
-                    log.push(now, name, Severity::Error, wal_panic());
+                    log.push(name, Severity::Error, wal_panic());
                 }
             }
             _ => {}
         }
+    }
+    if !lines.0.is_empty() {
+        log_all(&mut lines, &mut log);
+    }
+}
+
+/// Where a host's lines go while it is visited.
+struct LogAt<'a> {
+    lines: &'a mut Lines,
+    order: usize,
+}
+
+impl LogAt<'_> {
+    fn push(&mut self, name: &str, severity: Severity, text: impl Into<String>) {
+        self.lines.push(self.order, name, severity, text);
     }
 }
 

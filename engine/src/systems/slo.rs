@@ -1,12 +1,15 @@
 //! `account_slo`: good and total requests, writes, money, and one sample per simulated minute.
 
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use bevy_ecs::prelude::{Entity, Local, Query, Res, ResMut};
 use scenarios::Dur;
 
 use crate::components::{HostSpec, HostState, Instance, ServiceSpec};
 use crate::cost::{Spend, hourly_rate};
 use crate::record::MinuteSample;
 use crate::resources::{Clock, Ledger, Names, ScenarioRes};
+
+/// A host's service, if it runs one, and what it costs an hour.
+type Row = (Option<Entity>, f64);
 
 pub fn account_slo(
     clock: Res<Clock>,
@@ -16,6 +19,7 @@ pub fn account_slo(
     mut spend: ResMut<Spend>,
     hosts: Query<(&HostSpec, &HostState, Option<&Instance>)>,
     services: Query<&ServiceSpec>,
+    mut rows: Local<Vec<Option<Row>>>,
 ) {
     let dt = clock.dt_secs();
     let slo = &scenario.0.slo;
@@ -27,18 +31,29 @@ pub fn account_slo(
         0.0
     };
     let writes = requests * scenario.0.traffic.write_fraction;
+    // Each host's service and price, gathered in one pass over the hosts and booked in `Names`
+    // order (a host's `order`), so every service's sum adds the same amounts in the same order.
+    rows.clear();
+    rows.resize(names.hosts.len(), None);
+    for (spec, st, inst) in &hosts {
+        if let Some(row) = rows.get_mut(spec.order) {
+            *row = Some((inst.map(|i| i.service), hourly_rate(spec, st)));
+        }
+    }
+    let mut last: Option<(Entity, Option<&str>)> = None;
+    let mut name_of = |e: Entity| match last {
+        Some((known, name)) if known == e => name,
+        _ => {
+            let name = services.get(e).ok().map(|s| s.name.as_str());
+            last = Some((e, name));
+            name
+        }
+    };
     let cost = spend.accrue(
         dt,
-        names
-            .hosts
-            .iter()
-            .filter_map(|&h| hosts.get(h).ok())
-            .map(|(spec, st, inst)| {
-                let service = inst
-                    .and_then(|i| services.get(i.service).ok())
-                    .map(|s| s.name.as_str());
-                (service, hourly_rate(spec, st))
-            }),
+        rows.iter()
+            .flatten()
+            .map(|&(service, hourly)| (service.and_then(&mut name_of), hourly)),
     );
     let totals = &mut ledger.totals;
     totals.requests += requests;

@@ -13,7 +13,7 @@ use crate::components::{
 };
 use crate::demand;
 use crate::network::{Network, loss_effect};
-use crate::queueing::mmc;
+use crate::queueing::Memo;
 use crate::resources::{Backfill, Clock, Ledger, Names, ScenarioRes, SimRng};
 use crate::security::Security;
 use crate::systems::processes::OS_RESERVED_MB;
@@ -37,6 +37,7 @@ type HostQuery<'w, 's> = Query<
     'w,
     's,
     (
+        Entity,
         &'static HostSpec,
         &'static HostState,
         Option<&'static Instance>,
@@ -53,10 +54,62 @@ type ServiceQuery<'w, 's> = Query<
     ),
 >;
 
-fn serving(hosts: &HostQuery, e: Entity) -> bool {
-    hosts.get(e).is_ok_and(|(_, st, inst, _)| {
-        st.power == Power::Up && inst.is_some_and(|i| i.proc == Proc::Running)
-    })
+/// What choosing endpoints needs to know of a host, read once per tick in one pass over the
+/// hosts and indexed by entity: a question about a host is then an array access, not a lookup
+/// in the world per host per question.
+#[derive(Clone, Copy, Debug)]
+struct HostRow {
+    entity: Entity,
+    order: usize,
+    zone: usize,
+    /// Up, with its service process running.
+    serving: bool,
+    /// Not decommissioned, and its instance (if any) not drained.
+    usable: bool,
+    in_pool: bool,
+}
+
+/// Every host's [`HostRow`], by entity index.
+#[derive(Debug, Default)]
+pub struct HostTable {
+    rows: Vec<Option<HostRow>>,
+}
+
+impl HostTable {
+    fn fill(&mut self, hosts: &HostQuery) {
+        self.rows.iter_mut().for_each(|r| *r = None);
+        for (e, spec, st, inst, _) in hosts.iter() {
+            let i = e.index_u32() as usize;
+            if self.rows.len() <= i {
+                self.rows.resize(i + 1, None);
+            }
+            self.rows[i] = Some(HostRow {
+                entity: e,
+                order: spec.order,
+                zone: spec.zone,
+                serving: st.power == Power::Up && inst.is_some_and(|i| i.proc == Proc::Running),
+                usable: st.power != Power::Decommissioned && inst.is_some_and(|i| !i.drained),
+                in_pool: inst.is_some_and(|i| i.in_pool),
+            });
+        }
+    }
+
+    fn get(&self, e: Entity) -> Option<&HostRow> {
+        self.rows
+            .get(e.index_u32() as usize)
+            .and_then(Option::as_ref)
+            .filter(|r| r.entity == e)
+    }
+
+    fn serving(&self, e: Entity) -> bool {
+        self.get(e).is_some_and(|r| r.serving)
+    }
+
+    /// (usable, in pool), both false for an entity that is not a host.
+    fn usable(&self, e: Entity) -> (bool, bool) {
+        self.get(e)
+            .map_or((false, false), |r| (r.usable, r.in_pool))
+    }
 }
 
 /// The hosts a service's callers send requests to.
@@ -138,15 +191,15 @@ fn callee_view(
     spec: &ServiceSpec,
     state: &ServiceState,
     load: &ServiceLoad,
-    hosts: &HostQuery,
+    table: &HostTable,
     net: &Network,
 ) -> Callee {
-    let targets = endpoints(spec, state, |e| serving(hosts, e), |e| usable(hosts, e));
+    let targets = endpoints(spec, state, |e| table.serving(e), |e| table.usable(e));
     let zones = net.zones.len();
     let mut count = vec![0.0; zones];
     for &t in &targets {
-        if let Ok((tspec, ..)) = hosts.get(t) {
-            count[tspec.zone] += 1.0;
+        if let Some(row) = table.get(t) {
+            count[row.zone] += 1.0;
         }
     }
     let n = targets.len().max(1) as f64;
@@ -204,16 +257,6 @@ fn downstream(
     (ok, mean, p99)
 }
 
-fn usable(hosts: &HostQuery, e: Entity) -> (bool, bool) {
-    match hosts.get(e) {
-        Ok((_, st, inst, _)) => (
-            st.power != Power::Decommissioned && inst.is_some_and(|i| !i.drained),
-            inst.is_some_and(|i| i.in_pool),
-        ),
-        Err(_) => (false, false),
-    }
-}
-
 #[allow(
     clippy::too_many_arguments,
     reason = "a system's parameters are its declared data access"
@@ -230,7 +273,7 @@ pub fn route_traffic(
     mut ledger: ResMut<Ledger>,
     mut hosts: HostQuery,
     mut services: ServiceQuery,
-    mut marked: Local<Vec<bool>>,
+    (mut marked, mut table, mut memo): (Local<Vec<bool>>, Local<HostTable>, Local<Memo>),
     virt: Res<Virt>,
     backfill: Option<Res<Backfill>>,
 ) {
@@ -262,11 +305,12 @@ pub fn route_traffic(
     // (requests, success share, p99) of each entry service.
     let mut at_entry: Vec<(f64, f64, f64)> = Vec::with_capacity(entries.len());
     // Callers see callees as they were at the end of the last tick.
+    table.fill(&hosts);
     let mut callees: Vec<Option<Callee>> = (0..names.services.len()).map(|_| None).collect();
     let mut orders: Vec<(Entity, usize)> = Vec::with_capacity(names.services.len());
     for &se in &names.services {
         if let Ok((spec, state, load)) = services.get(se) {
-            callees[spec.order] = Some(callee_view(spec, state, load, &hosts, &net));
+            callees[spec.order] = Some(callee_view(spec, state, load, &table, &net));
             orders.push((se, spec.order));
         }
     }
@@ -278,7 +322,7 @@ pub fn route_traffic(
             continue;
         };
         let lam = inbound[spec.order];
-        let targets = endpoints(spec, state, |e| serving(&hosts, e), |e| usable(&hosts, e));
+        let targets = endpoints(spec, state, |e| table.serving(e), |e| table.usable(e));
         let per = if targets.is_empty() {
             0.0
         } else {
@@ -288,8 +332,12 @@ pub fn route_traffic(
         // (p99, successful req/s) of each instance, for the service-wide p99.
         let mut tails: Vec<(f64, f64)> = Vec::new();
         let mut forwarded = 0.0;
+        // Without firewall rules what an instance's calls see depends only on its zone: work it
+        // out once per zone.
+        let per_zone = sec.call_share.is_empty();
+        let mut down_by_zone: Vec<Option<(f64, f64, f64)>> = vec![None; net.zones.len()];
         for &h in &targets {
-            let Ok((hspec, hst, inst, _)) = hosts.get(h) else {
+            let Ok((_, hspec, hst, inst, mut slot)) = hosts.get_mut(h) else {
                 continue;
             };
             let Some(inst) = inst else { continue };
@@ -302,14 +350,20 @@ pub fn route_traffic(
             };
             if up {
                 let version = &state.versions[inst.version.min(state.versions.len() - 1)];
-                let (down_ok, down_mean, down_p99) = storage.instance_effect(
-                    hspec.order,
-                    se,
-                    per,
-                    downstream(spec, hspec.zone, &callees, order, |i| {
-                        sec.call_share(hspec.order, i)
-                    }),
-                );
+                let calls = match down_by_zone.get(hspec.zone) {
+                    Some(Some(known)) if per_zone => *known,
+                    _ => {
+                        let d = downstream(spec, hspec.zone, &callees, order, |i| {
+                            sec.call_share(hspec.order, i)
+                        });
+                        if per_zone && let Some(slot) = down_by_zone.get_mut(hspec.zone) {
+                            *slot = Some(d);
+                        }
+                        d
+                    }
+                };
+                let (down_ok, down_mean, down_p99) =
+                    storage.instance_effect(hspec.order, se, per, calls, &mut memo);
                 // Requests that cannot get through TLS or the firewall to this instance at all.
                 let gate = sec.gate(hspec.order);
                 let mem = (inst.memory_mb + OS_RESERVED_MB) / hspec.memory_mb;
@@ -328,10 +382,10 @@ pub fn route_traffic(
                 let thread_rho = per * thread_ms / (1_000.0 * threads as f64);
                 let cpu_rho = per * core_ms / (1_000.0 * cpu_servers);
                 let (q, mut mean, mut p99) = if cpu_rho > thread_rho {
-                    let q = mmc(cpu_servers as u32, per, core_ms);
+                    let q = memo.mmc(cpu_servers as u32, per, core_ms);
                     (q, q.mean_ms + down_mean, q.p99_ms + down_p99)
                 } else {
-                    let q = mmc(threads, per, thread_ms);
+                    let q = memo.mmc(threads, per, thread_ms);
                     (q, q.mean_ms, q.p99_ms)
                 };
                 // A VM paused for `pause` ms of this tick (a live migration's stun): requests
@@ -372,17 +426,16 @@ pub fn route_traffic(
                 load.fail = 1.0;
                 load.cpu = (rogue / hspec.cores).min(1.0);
             }
-            if let Ok((.., mut l)) = hosts.get_mut(h) {
-                *l = load;
-            }
+            *slot = load;
         }
         // Members not receiving traffic (drained, out of the pool, replicas) still report CPU.
         for &m in &state.members {
-            if let Ok((hspec, hst, _, mut l)) = hosts.get_mut(m) {
-                if marked[hspec.order] {
-                    marked[hspec.order] = false;
-                    continue;
-                }
+            let Some(row) = table.get(m) else { continue };
+            if marked[row.order] {
+                marked[row.order] = false;
+                continue;
+            }
+            if let Ok((_, hspec, hst, _, mut l)) = hosts.get_mut(m) {
                 *l = Load {
                     cpu: (hst.rogue_cores() / hspec.cores).min(1.0),
                     fail: 0.0,
