@@ -515,6 +515,35 @@ pub fn horizon(scenario: &Scenario, chunks: u64) -> Horizon {
 // Memory
 
 /// Peak resident memory of this process so far, in bytes (Linux `VmHWM`), if the system says.
+/// A design scenario's trial of its strong design, with as many seeds per fault as make about
+/// `runs` runs in all, on every core: (runs, wall time, resilience).
+pub fn design_trial(scenario: &Scenario, runs: usize) -> Result<(usize, Duration, f64), String> {
+    let mut scenario = scenario.clone();
+    let design = scenario
+        .design
+        .as_mut()
+        .ok_or_else(|| format!("{} is not a design scenario", scenario.id))?;
+    let groups = design.trial.faults.len() + 1;
+    design.trial.runs = runs
+        .div_ceil(groups)
+        .clamp(1, scenarios::MAX_TRIAL_RUNS as usize) as u32;
+    let build: Vec<String> = scenario
+        .transcripts
+        .iter()
+        .find(|t| t.expect == scenarios::Expect::Strong)
+        .ok_or_else(|| format!("{} has no strong design", scenario.id))?
+        .steps
+        .iter()
+        .map(|s| s.command.clone())
+        .filter(|c| c != "submit")
+        .collect();
+    let total = engine::trial_runs(&scenario);
+    let start = Instant::now();
+    let t = engine::run_trial_uncached(&scenario, &build, cores())
+        .ok_or_else(|| "the trial did not run".to_owned())?;
+    Ok((total, start.elapsed(), t.resilience))
+}
+
 pub fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -742,6 +771,28 @@ pub fn run(shipped: &[Shipped], exe: &Path, full: bool) -> Result<(), String> {
             "  per tick: {:.1} us in the first twelfth, {:.1} us in the last",
             h.us_per_tick(0),
             h.us_per_tick(last)
+        );
+        println!();
+    }
+
+    if let Some(file) = shipped
+        .iter()
+        .find(|f| f.name.contains("web-shop-one-region"))
+    {
+        let scenario = file.scenario(1)?;
+        let (runs, wall, resilience) = design_trial(&scenario, 200)?;
+        println!(
+            "design trial: {} (strong design), {runs} seeded runs in {:.2} s on {} thread{}, {:.0} runs per s",
+            scenario.id,
+            wall.as_secs_f64(),
+            cores(),
+            if cores() == 1 { "" } else { "s" },
+            runs as f64 / wall.as_secs_f64()
+        );
+        let per_200 = wall.as_secs_f64() * 200.0 / runs as f64;
+        println!(
+            "  200 runs: {per_200:.2} s (goal under 5 s: {}); the design survived {resilience:.0}% of its faults",
+            verdict(per_200 < 5.0)
         );
         println!();
     }

@@ -281,7 +281,7 @@ pub fn printable(source: &str) -> String {
 /// the extremes (`1.7976931348623157e308`, not 309 digits).
 pub(crate) fn number(value: f64) -> String {
     let size = value.abs();
-    if size != 0.0 && (size >= 1e15 || size < 1e-6) {
+    if size != 0.0 && !(1e-6..1e15).contains(&size) {
         format!("{value:e}")
     } else {
         format!("{value}")

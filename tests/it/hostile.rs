@@ -432,10 +432,10 @@ fn check_refuses_every_hostile_file_quickly_in_little_memory_and_says_where() {
             mib(*rss)
         );
     };
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     let _ = writeln!(table, "{} files; the most CPU time:", rows.len());
     rows.iter().take(5).for_each(|r| line(&mut table, r));
-    rows.sort_by(|a, b| b.2.cmp(&a.2));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.2));
     let _ = writeln!(table, "the most memory:");
     rows.iter().take(5).for_each(|r| line(&mut table, r));
     println!("{table}");
