@@ -605,6 +605,22 @@ pub fn failover_to(
     })
 }
 
+/// `replica add <database> in <zone>`: scales a database out by one replica, in `zone`.
+pub(crate) fn replica_add(
+    world: &mut World,
+    service: &str,
+    zone: &str,
+) -> Result<Applied, SimError> {
+    let s = service_of(world, service)?;
+    if world.get::<ServiceSpec>(s).expect("service").kind != ServiceKind::Database {
+        return Err(SimError::new(format!(
+            "{service} is not a database; `scale {service} <n> in {zone}` adds instances"
+        )));
+    }
+    let have = world.get::<ServiceState>(s).expect("service").members.len() as u32;
+    scale(world, service, have + 1, Some(zone))
+}
+
 fn scale(
     world: &mut World,
     service: &str,

@@ -180,6 +180,11 @@ pub enum Action {
         target: String,
         backup: String,
     },
+    /// `replica add <database> in <zone>`: one more streaming replica, in that zone.
+    ReplicaAdd {
+        service: String,
+        zone: String,
+    },
     ReplicaPromote {
         host: String,
     },
@@ -581,10 +586,10 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "replica",
-        args: &[Arg::Word(&["promote"]), Arg::Host],
-        usage: "replica promote <host>",
-        summary: "promote a named database replica to primary",
-        detail: "Like `failover`, onto the replica you name (e.g. the one in the surviving region). Takes about 30 s. Replication is asynchronous: the writes the replica had not yet received (its lag, or everything since it was cut off) are lost.",
+        args: &[Arg::Word(&["promote", "add"]), Arg::Host],
+        usage: "replica promote <host> | replica add <database> in <zone>",
+        summary: "promote a named database replica to primary, or add a replica in a zone",
+        detail: "Like `failover`, onto the replica you name (e.g. the one in the surviving region). Takes about 30 s. Replication is asynchronous: the writes the replica had not yet received (its lag, or everything since it was cut off) are lost. `replica add <database> in <zone>` provisions one more streaming replica in that zone, like `scale <database> <n+1> in <zone>`.",
     },
     CommandSpec {
         name: "firewall",

@@ -54,8 +54,16 @@ pub fn parse(name: &str, a: &[String]) -> Option<Result<Command, ParseError>> {
             }
         }
         "replica" => {
-            const U: &str = "replica promote <host>";
+            const U: &str = "replica promote <host> | replica add <database> in <zone>";
             match a {
+                [verb, db, word, zone] if verb.eq_ignore_ascii_case("add") => {
+                    keyword(word, "in", U).map(|()| {
+                        Command::Act(Action::ReplicaAdd {
+                            service: db.clone(),
+                            zone: zone.clone(),
+                        })
+                    })
+                }
                 [verb, host] => keyword(verb, "promote", U)
                     .map(|()| Command::Act(Action::ReplicaPromote { host: host.clone() })),
                 _ => Err(usage(U)),
@@ -133,6 +141,17 @@ pub fn arg_at(words: &[&str]) -> Option<Arg> {
     let (head, args) = words.split_first()?;
     let head = head.to_ascii_lowercase();
     let i = args.len();
+    if head == "replica" {
+        let verb = args.first().map(|v| v.to_ascii_lowercase());
+        return match (verb.as_deref(), i) {
+            (_, 0) => Some(Arg::Word(&["promote", "add"])),
+            (Some("promote"), 1) => Some(Arg::Host),
+            (Some("add"), 1) => Some(Arg::Service),
+            (Some("add"), 2) => Some(Arg::Word(&["in"])),
+            (Some("add"), 3) => Some(Arg::Node),
+            _ => None,
+        };
+    }
     if head == "backup" {
         let verb = args.first().map(|v| v.to_ascii_lowercase());
         return match (verb.as_deref(), i) {
@@ -165,6 +184,7 @@ pub fn apply(world: &mut World, action: &Action) -> Result<Applied, SimError> {
         } => storage::backup_schedule(world, target, *every, location),
         Action::Restore { target, backup } => storage::restore(world, target, backup),
         Action::ReplicaPromote { host } => storage::replica_promote(world, host),
+        Action::ReplicaAdd { service, zone } => crate::actions::replica_add(world, service, zone),
         _ => Err(SimError::new("not a storage command")),
     }
 }
@@ -203,6 +223,13 @@ mod tests {
             }))
         );
         assert_eq!(
+            parse_line("replica add db in eu-west-1b"),
+            Ok(Command::Act(Action::ReplicaAdd {
+                service: "db".into(),
+                zone: "eu-west-1b".into()
+            }))
+        );
+        assert_eq!(
             parse_line("replica promote db-3"),
             Ok(Command::Act(Action::ReplicaPromote {
                 host: "db-3".into()
@@ -223,7 +250,7 @@ mod tests {
         assert!(parse_line("backup schedule db every 5 to nas").is_err());
         assert_eq!(
             parse_line("replica").unwrap_err().message,
-            "usage: replica promote <host>"
+            "usage: replica promote <host> | replica add <database> in <zone>"
         );
     }
 
@@ -237,6 +264,8 @@ mod tests {
         );
         assert_eq!(arg_at(&["restore", "db", "from"]), Some(Arg::Backup));
         assert_eq!(arg_at(&["replica", "promote"]), Some(Arg::Host));
+        assert_eq!(arg_at(&["replica", "add"]), Some(Arg::Service));
+        assert_eq!(arg_at(&["replica", "add", "db", "in"]), Some(Arg::Node));
         assert_eq!(arg_at(&["kill", "db-1"]), Some(Arg::Process));
     }
 }
