@@ -138,7 +138,8 @@ fn a_design_that_loses_its_only_database_says_what_broke_and_why() {
         .find(|f| f.name == "zone eu-west-1a is lost")
         .expect("the zone fault");
     assert!(
-        zone.story.contains("lb had no instance left"),
+        zone.story
+            .contains("lb's only instance lb-1 (in eu-west-1a) was lost"),
         "{}",
         zone.story
     );

@@ -86,7 +86,7 @@ fn every_shipped_scenario_tells_the_reference_from_doing_nothing_on_five_seeds()
             assert!(line.contains("under the pack's weights"), "{line}");
         } else {
             assert!(line.contains("on seeds 1-5"), "{line}");
-            assert!(line.contains("3 transcripts ranked as declared"), "{line}");
+            assert!(line.contains("transcripts ranked as declared"), "{line}");
         }
     }
 }
@@ -98,7 +98,12 @@ fn the_library_covers_every_duty_at_every_level() {
     for f in ron_files(&Path::new(ROOT).join("content")) {
         let (s, _) = scenarios::load_file(&f).unwrap_or_else(|e| panic!("{e}"));
         levels.insert(s.level);
-        assert!(!s.variants.is_empty(), "{} has no variant axis", s.id);
+        // A design scenario's variety is its trial's seeds: every candidate meets the same brief.
+        assert!(
+            !s.variants.is_empty() || s.design.is_some(),
+            "{} has no variant axis",
+            s.id
+        );
         by_duty.entry(s.kind.duty()).or_default().push(s.id);
     }
     let thin: Vec<String> = scenarios::Duty::ALL
