@@ -31,10 +31,12 @@ fn scaling(c: &mut Criterion) {
     for hosts in [10, 100, 1_000, 10_000, 100_000] {
         let t = figures::throughput(hosts, Dur::from_mins(if hosts >= 10_000 { 2 } else { 10 }));
         println!(
-            "{hosts} hosts: {:.0} simulated s per wall s, {:.0} server-s per wall s, {:.1} ns per host per tick (setup {:.3} s)",
+            "{hosts} hosts: {:.0} simulated s per wall s, {:.0} server-s per wall s, {:.1} ns per host per tick, {:.1} per step ({} steps; setup {:.3} s)",
             t.speed(),
             t.server_seconds(),
             t.ns_per_host_tick(),
+            t.ns_per_host_step(),
+            t.steps,
             t.setup.as_secs_f64()
         );
         let scenario = estate::estate(hosts);
@@ -55,10 +57,12 @@ fn scaling(c: &mut Criterion) {
 fn day(c: &mut Criterion) {
     let t = figures::throughput(1_000, Dur::from_mins(24 * 60));
     println!(
-        "one day of 1,000 hosts: {:.3} s ({:.0} server-s per wall s, {:.1} ns per host per tick)",
+        "one day of 1,000 hosts: {:.3} s ({:.0} server-s per wall s, {:.1} ns per host per tick, {:.1} per step, {} steps)",
         t.wall.as_secs_f64(),
         t.server_seconds(),
-        t.ns_per_host_tick()
+        t.ns_per_host_tick(),
+        t.ns_per_host_step(),
+        t.steps
     );
     let scenario = estate::estate(1_000);
     let mut group = c.benchmark_group("one day");

@@ -6,6 +6,7 @@ mod actions;
 mod capacity;
 mod cloud;
 mod cloud_command;
+mod coast;
 mod command;
 mod components;
 pub mod cost;

@@ -79,6 +79,8 @@ pub struct BurnWindow {
     buckets: VecDeque<(u64, f64, f64)>,
     /// The first sample: when, and its requests and failures per second.
     origin: Option<(u64, f64, f64)>,
+    /// Where the samples so far reach: the end of the step the last one stood for.
+    reach_ms: u64,
 }
 
 impl BurnWindow {
@@ -91,6 +93,7 @@ impl BurnWindow {
             tick_ms: tick,
             buckets: VecDeque::new(),
             origin: None,
+            reach_ms: 0,
         }
     }
 
@@ -128,10 +131,23 @@ impl BurnWindow {
     }
 
     /// Adds one tick's request rate and error percentage at `at`.
+    #[cfg(test)]
     pub fn push(&mut self, at: Dur, rps: f64, errors_pct: f64) {
+        self.push_for(at, rps, errors_pct, Dur(self.tick_ms));
+    }
+
+    /// Adds a step's request rate and error percentage at `at`: a step of several ticks (a
+    /// quiet stretch) counts as that many ticks at this rate.
+    pub fn push_for(&mut self, at: Dur, rps: f64, errors_pct: f64, step: Dur) {
         let bad = rps * errors_pct / 100.0;
         self.origin.get_or_insert((at.ms(), rps, bad));
-        self.add(at, rps, bad);
+        self.reach_ms = at.ms() + step.ms();
+        if step.ms() == self.tick_ms {
+            self.add(at, rps, bad);
+        } else {
+            let ticks = step.ms() as f64 / self.tick_ms as f64;
+            self.add(at, rps * ticks, bad * ticks);
+        }
     }
 
     /// The burn rate at `now`: the share of requests that failed in the window over the share
@@ -143,7 +159,8 @@ impl BurnWindow {
             .iter()
             .fold((0.0, 0.0), |(r, f), (_, req, fail)| (r + req, f + fail));
         if let Some((at, r, f)) = self.origin {
-            let covered = now.ms().saturating_sub(at) + self.tick_ms;
+            let reach = self.reach_ms.max(now.ms() + self.tick_ms);
+            let covered = reach.saturating_sub(at);
             if covered < self.window_ms {
                 let missing = ((self.window_ms - covered) / self.tick_ms) as f64;
                 req += r * missing;

@@ -14,15 +14,20 @@ use crate::record::{CommandRecord, Event, FaultRecord, MinuteSample, Severity, T
 #[derive(Resource, Debug, Clone, Copy)]
 pub struct Clock {
     pub now: Dur,
+    /// The scenario's tick: the step the engine takes whenever anything is happening.
     pub tick: Dur,
+    /// The length of the step being run: the tick, or a whole quiet stretch of several ticks
+    /// (see [`crate::coast`]). Systems integrate over it.
+    pub step: Dur,
     /// Minutes past midnight at t = 0.
     pub start_minute: u64,
     pub limit: Dur,
 }
 
 impl Clock {
+    /// Seconds in the step being run.
     pub fn dt_secs(&self) -> f64 {
-        self.tick.secs_f64()
+        self.step.secs_f64()
     }
 }
 

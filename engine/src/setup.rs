@@ -202,6 +202,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
     world.insert_resource(Clock {
         now: scenarios::Dur::ZERO,
         tick: scenario.tick,
+        step: scenario.tick,
         start_minute: scenarios::start_minute_of_week(&scenario.start),
         limit: scenario.time_limit,
     });

@@ -21,6 +21,9 @@ pub const LOOK_COST: Dur = Dur(20_000);
 pub const ACT_COST: Dur = Dur(30_000);
 pub const NOTE_COST: Dur = Dur(60_000);
 
+/// Calm ticks run one by one after a change before a quiet stretch is taken in one step.
+const SETTLE_TICKS: usize = 10;
+
 /// The engine's version, recorded in journals: a journal replays only on the engine that wrote it.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -68,6 +71,16 @@ pub struct Sim {
     pub(crate) world: World,
     schedule: Schedule,
     seed: u64,
+    /// Steps taken since the start: ticks, and quiet stretches taken as one step each.
+    steps: u64,
+    /// Calm ticks in a row just run (nothing under way, nothing due, no command, nothing
+    /// logged). Callers see
+    /// their callees one tick late, so a change takes a tick per tier of the call graph to
+    /// settle: only once it has does a quiet stretch go by in one step.
+    calm: usize,
+    /// Ticks a change takes to settle: one per tier of the call graph at the least (as in
+    /// `Sim::new`), and more while queues and their callers adjust to each other.
+    settle: usize,
 }
 
 impl std::fmt::Debug for Sim {
@@ -96,6 +109,9 @@ impl Sim {
             world,
             schedule: schedule(),
             seed,
+            steps: 0,
+            calm: 0,
+            settle: (2 * scenario.topology.services.len()).max(SETTLE_TICKS),
         };
         sim.schedule.run(&mut sim.world);
         sim
@@ -137,8 +153,33 @@ impl Sim {
         let limit = self.time_limit();
         let target = Dur(self.now().ms().saturating_add(d.ms()).min(limit.ms()));
         while self.now() < target {
+            let (quiet, calm) = crate::coast::next(&mut self.world, target);
+            let step = if calm && self.calm >= self.settle {
+                quiet
+            } else {
+                self.world.resource::<Clock>().tick
+            };
+            self.world.resource_mut::<Clock>().step = step;
+            let logged = self.world.resource::<Log>().events.len();
             self.schedule.run(&mut self.world);
+            // Whatever changes the estate's state writes a line (a fault, a process starting or
+            // dying, a backend leaving its pool): a tick that wrote one was not calm.
+            let wrote = self.world.resource::<Log>().events.len() != logged;
+            self.calm = if calm && !wrote { self.calm + 1 } else { 0 };
+            self.steps += 1;
         }
+    }
+
+    /// Notes that the world was changed from outside the tick: ticks run one by one until the
+    /// change has settled.
+    pub(crate) fn disturbed(&mut self) {
+        self.calm = 0;
+    }
+
+    /// Steps the engine has taken since the start: one a tick while anything is happening, one a
+    /// quiet stretch otherwise (see `coast`). Benchmarks report it.
+    pub fn steps(&self) -> u64 {
+        self.steps
     }
 
     /// Runs to the time limit without the candidate.
@@ -153,6 +194,7 @@ impl Sim {
 
     /// Applies an action (records nothing; see [`Sim::execute`]).
     pub fn apply(&mut self, action: &Action) -> Result<Applied, SimError> {
+        self.disturbed();
         actions::apply(&mut self.world, action)
     }
 
@@ -268,6 +310,7 @@ impl Sim {
                 )
             }
             Command::Alert(edit) => {
+                self.disturbed();
                 let applied = crate::monitoring::apply(&mut self.world, &edit)?;
                 (
                     Response::Done(applied.message),

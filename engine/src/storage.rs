@@ -593,7 +593,7 @@ pub fn run_storage(world: &mut World) {
         }
     }
     let clock = *world.resource::<crate::resources::Clock>();
-    if clock.now.ms() + clock.tick.ms() >= clock.limit.ms() {
+    if clock.now.ms() + clock.step.ms() >= clock.limit.ms() {
         charge_unrecovered(world);
     }
     // Scheduled backups.

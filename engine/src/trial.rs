@@ -245,6 +245,7 @@ fn run_one(
                 let _ = sim.apply(&action);
             }
             Ok(Command::Alert(edit)) => {
+                sim.disturbed();
                 let _ = crate::monitoring::apply(&mut sim.world, &edit);
             }
             _ => {}
@@ -255,6 +256,7 @@ fn run_one(
     }
     let before = snapshot(&sim.world);
     let (cost, violations) = estate_cost(&sim.world, design);
+    sim.disturbed();
     let fired = fault.map(|f| inject(&mut sim.world, &f.kind, seed));
     // Let health checks, failover and the first minute of impact play out, then look again.
     sim.advance(Dur(90_000));

@@ -136,7 +136,7 @@ fn warm(g: &Group, host: Entity, at: Dur) -> bool {
 /// Runs every group's policy for one tick.
 pub fn scale_groups(world: &mut World) {
     let at = now(world);
-    let tick = world.resource::<Clock>().tick;
+    let tick = world.resource::<Clock>().step;
     let count = world.resource::<Groups>().groups.len();
     for i in 0..count {
         let g = world.resource::<Groups>().groups[i].clone();

@@ -30,10 +30,11 @@ pub fn evaluate_alerts(
         let rule = &state.rule;
         let value = match &mut state.burn {
             Some(window) => {
-                window.push(
+                window.push_for(
                     now,
                     set.get(Metric::Rps).latest(),
                     set.get(Metric::Errors).latest(),
+                    clock.step,
                 );
                 window.rate(now, availability)
             }

@@ -15,7 +15,7 @@ pub fn account_capacity(world: &mut World) {
         return;
     }
     let clock = *world.resource::<Clock>();
-    let hours = clock.tick.ms() as f64 / 3_600_000.0;
+    let hours = clock.step.ms() as f64 / 3_600_000.0;
     let now = clock.now;
     // Hosts that cost money now: everything not decommissioned, by `order`.
     let live: Vec<usize> = world
@@ -97,14 +97,14 @@ pub fn account_capacity(world: &mut World) {
         day.3 += hours;
     }
     if saturated {
-        ledger.saturated_ms += clock.tick.ms();
-        let end = Dur(now.ms() + clock.tick.ms());
+        ledger.saturated_ms += clock.step.ms();
+        let end = Dur(now.ms() + clock.step.ms());
         match ledger.spans.last_mut() {
             Some(span) if span.1 == now => span.1 = end,
             _ => ledger.spans.push((now, end)),
         }
     }
-    if (now.ms() + clock.tick.ms()) / DAY_MS > now.ms() / DAY_MS {
+    if (now.ms() + clock.step.ms()) / DAY_MS > now.ms() / DAY_MS {
         let (waste, _) = day_waste(&state.plan, &ledger.day);
         ledger.idle_waste += waste;
         if ledger.worst_day.is_none_or(|(_, w)| waste > w) && waste > 0.0 {
@@ -113,7 +113,7 @@ pub fn account_capacity(world: &mut World) {
         for d in &mut ledger.day {
             *d = (0.0, 0.0, 0.0, 0.0);
         }
-        ledger.day_start = Dur((now.ms() + clock.tick.ms()) / DAY_MS * DAY_MS);
+        ledger.day_start = Dur((now.ms() + clock.step.ms()) / DAY_MS * DAY_MS);
     }
     if let Some(budget) = state.plan.budget
         && ledger.budget_crossed.is_none()

@@ -31,7 +31,12 @@ pub fn check_health(
         let Some(hc) = &lb_spec.health_check else {
             continue;
         };
-        if now.ms() % hc.interval.ms().max(1) >= clock.tick.ms() {
+        // Probe if a check falls in this step: at most one verdict a step (a quiet stretch is
+        // only taken while every backend's verdict stands; see `coast`).
+        let every = hc.interval.ms().max(1);
+        let into = now.ms() % every;
+        let next = if into == 0 { 0 } else { every - into };
+        if next >= clock.step.ms() {
             continue;
         }
         // Checks run from the load balancer's first host, which also logs the verdicts.

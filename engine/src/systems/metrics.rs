@@ -7,6 +7,10 @@ use crate::components::{
 };
 use crate::resources::{Clock, MetricOwner, Metrics, Names};
 use crate::systems::processes::OS_RESERVED_MB;
+use scenarios::Dur;
+
+/// The finest metric bucket at ticks under ten seconds (see `Series::new`).
+const FINEST: Dur = Dur(10_000);
 
 pub type HostMetricQuery<'w, 's> = Query<
     'w,
@@ -37,16 +41,26 @@ pub fn record_metrics(
     services: ServiceMetricQuery,
     mut members: Local<Members>,
 ) {
-    let now = clock.now;
+    let at = buckets(&clock);
     sample(&names, &hosts, &services, &mut members, |owner, values| {
         let set = match owner {
             MetricOwner::Host(i) => metrics.hosts.get_mut(i),
             MetricOwner::Service(i) => metrics.services.get_mut(i),
         };
         if let Some(set) = set {
-            set.push(now, values);
+            for t in at.clone() {
+                set.push(t, values);
+            }
         }
     });
+}
+
+/// The times at which this step samples the metrics: its start, and the start of every further
+/// finest bucket a step longer than one (a quiet stretch; see `coast`) covers.
+pub fn buckets(clock: &Clock) -> impl Iterator<Item = Dur> + Clone + use<> {
+    let bucket = clock.tick.ms().max(FINEST.ms());
+    let (now, end) = (clock.now.ms(), clock.now.ms() + clock.step.ms());
+    (now..end).step_by(bucket as usize).map(Dur)
 }
 
 /// What each host adds to its service's metrics (CPU, memory and disk percent, connections),

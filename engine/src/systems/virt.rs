@@ -5,8 +5,7 @@ use bevy_ecs::prelude::World;
 use scenarios::Metric;
 
 use crate::components::{HostSpec, ServiceSpec, ServiceState};
-use crate::effects::now;
-use crate::resources::{Metrics, Names};
+use crate::resources::{Clock, Metrics, Names};
 use crate::virt::{Virt, steal_pct, tick};
 
 pub fn run_hypervisors(world: &mut World) {
@@ -14,7 +13,6 @@ pub fn run_hypervisors(world: &mut World) {
         return;
     }
     tick(world);
-    let at = now(world);
     let hosts = world.resource::<Names>().hosts.clone();
     let mut by_host = Vec::with_capacity(hosts.len());
     for &h in &hosts {
@@ -37,15 +35,21 @@ pub fn run_hypervisors(world: &mut World) {
         let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
         by_service.push((spec.order, mean));
     }
+    // Every metric bucket a quiet stretch covers gets its sample, as in `record_metrics`.
+    let buckets = crate::systems::metrics::buckets(world.resource::<Clock>());
     let mut metrics = world.resource_mut::<Metrics>();
     for (_, order, steal) in by_host {
         if let Some(set) = metrics.hosts.get_mut(order) {
-            set.push_one(Metric::Steal, at, steal);
+            for t in buckets.clone() {
+                set.push_one(Metric::Steal, t, steal);
+            }
         }
     }
     for (order, steal) in by_service {
         if let Some(set) = metrics.services.get_mut(order) {
-            set.push_one(Metric::Steal, at, steal);
+            for t in buckets.clone() {
+                set.push_one(Metric::Steal, t, steal);
+            }
         }
     }
 }

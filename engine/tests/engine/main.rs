@@ -3,6 +3,7 @@
 
 mod capacity;
 mod cloud;
+mod coast;
 mod formulas;
 mod model;
 mod monitoring;

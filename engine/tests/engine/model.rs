@@ -213,7 +213,8 @@ fn restarting_lone_primary_drops_writes_and_is_judged_harmful() {
     assert!(r.totals.writes_lost > 0.0);
     assert!(
         status(&sim).success_pct < 1.0,
-        "writes and reads fail while it restarts"
+        "writes and reads fail while it restarts {:?}",
+        status(&sim)
     );
 }
 
