@@ -1,272 +1,256 @@
 //! Metric time series, downsampled as they age: recent detail, older history coarse, so memory
 //! stays bounded over long horizons instead of growing per tick. Points are packed losslessly
-//! (see [`Points`]), so a steady metric costs next to nothing and a noisy one about half its
-//! raw size.
-
-use std::collections::VecDeque;
+//! (see [`Points`]), so a steady metric costs next to nothing and a noisy one about two thirds
+//! of its raw size.
+//!
+//! A service keeps 10 s buckets for 2 h, 5 min buckets for a week and hourly ones for 100 days.
+//! A host keeps less fine history (see [`Shape::host`]): an estate has hundreds of hosts for
+//! every service, and it is the hosts' history that decides how much memory a run needs.
 
 use scenarios::{Dur, Metric};
 
-/// Points in a packed block.
-const BLOCK: usize = 32;
+/// Points in a packed block: the unit in which old points are dropped.
+const BLOCK: u32 = 32;
 
-/// How one finished block of [`Points`] is packed: its first point's bits, then each later
-/// point as the XOR with the point before, shifted right by `shift` and kept in `width` bits.
-#[derive(Clone, Copy, Debug)]
-struct Head {
-    first: u32,
-    shift: u8,
+/// Most tiers a series has.
+const TIERS: usize = 3;
+
+/// A sequence of `f32` points, oldest first, packed without loss as one bit stream. Each point
+/// is stored as the XOR of its bits with the point before (Facebook's Gorilla encoding,
+/// *Gorilla: A Fast, Scalable, In-Memory Time Series Database*, VLDB 2015, §4.1.2), with a
+/// one-bit control rather than Gorilla's two: `0` and the XOR's meaningful bits in the window
+/// of leading and trailing zeros last written (none, before the block's first window: a
+/// repeat then costs the one bit), or `1`, a new window (5 bits of leading zeros, 5 of width)
+/// and the bits. Every [`BLOCK`] points the stream restarts with a point's raw bits, so the
+/// oldest block can be dropped whole. A steady metric packs to a bit a point, one that moves by
+/// about a percent to roughly 20. Points are written as they come, with no buffer of unpacked
+/// ones, and decoding gives back every bit, so what a series shows never changes.
+#[derive(Clone, Debug, Default)]
+struct Points {
+    words: Vec<u32>,
+    /// Bit of `words[0]` at which the oldest point starts.
+    start: u32,
+    /// Bits written, counted from the start of `words[0]`.
+    end: u32,
+    /// Points held.
+    len: u32,
+    /// Bits of the newest point.
+    prev: u32,
+    /// The window last written: leading zeros and width of the meaningful bits (0: none yet in
+    /// this block).
+    lead: u8,
     width: u8,
 }
 
-impl Head {
-    /// 32-bit words the block's XORs take.
-    fn words(self) -> usize {
-        ((BLOCK - 1) * usize::from(self.width)).div_ceil(32)
-    }
+/// Reads a [`Points`] stream back, point by point.
+struct Decoder<'a> {
+    words: &'a [u32],
+    pos: u32,
+    prev: u32,
+    lead: u32,
+    width: u32,
 }
 
-/// A sequence of `f32` points, oldest first, packed without loss. Finished blocks of [`BLOCK`]
-/// points store each point as the XOR of its bits with the point before (Facebook's Gorilla
-/// encoding, *Gorilla: A Fast, Scalable, In-Memory Time Series Database*, VLDB 2015, §4.1.2),
-/// leaving out the leading and trailing bits that are zero in every XOR of the block: a steady
-/// metric packs to its first point, a metric that moves by about a percent to roughly 18 bits a
-/// point. Decoding gives back every bit, so what a series shows never changes.
-#[derive(Clone, Debug, Default)]
-struct Points {
-    /// The packed XORs of the finished blocks, oldest first.
-    words: Vec<u32>,
-    heads: VecDeque<Head>,
-    /// The block being filled.
-    open: Vec<f32>,
+impl Decoder<'_> {
+    fn read(&mut self, n: u32) -> u32 {
+        let (i, off) = ((self.pos / 32) as usize, self.pos % 32);
+        let mut v = u64::from(self.words[i]) >> off;
+        if off + n > 32 {
+            v |= u64::from(self.words[i + 1]) << (32 - off);
+        }
+        self.pos += n;
+        (v & ((1u64 << n) - 1)) as u32
+    }
+
+    /// The next point's bits; `first` for the first point of a block.
+    fn next(&mut self, first: bool) -> u32 {
+        if first {
+            self.prev = self.read(32);
+            self.width = 0;
+        } else {
+            if self.read(1) == 1 {
+                self.lead = self.read(5);
+                self.width = self.read(5) + 1;
+            }
+            if self.width > 0 {
+                let x = self.read(self.width) << (32 - self.lead - self.width);
+                self.prev ^= x;
+            }
+        }
+        self.prev
+    }
 }
 
 impl Points {
     fn len(&self) -> usize {
-        self.heads.len() * BLOCK + self.open.len()
+        self.len as usize
+    }
+
+    /// Appends the low `n` bits of `v` (`n` at most 32, `v` below 2ⁿ).
+    fn write(&mut self, v: u32, n: u32) {
+        let off = self.end % 32;
+        let acc = u64::from(v) << off;
+        if off == 0 {
+            self.grow();
+            self.words.push(acc as u32);
+        } else if let Some(last) = self.words.last_mut() {
+            *last |= acc as u32;
+        }
+        if off + n > 32 {
+            self.grow();
+            self.words.push((acc >> 32) as u32);
+        }
+        self.end += n;
+    }
+
+    /// Makes room for a word, growing by an eighth rather than doubling: a tier's stream stops
+    /// growing once it is full, so doubling would leave up to half its words unused for good.
+    fn grow(&mut self) {
+        if self.words.len() == self.words.capacity() {
+            self.words.reserve_exact((self.words.len() / 8).max(4));
+        }
     }
 
     fn push(&mut self, value: f32) {
-        if self.open.capacity() == 0 {
-            self.open.reserve_exact(BLOCK);
+        let bits = value.to_bits();
+        if self.len.is_multiple_of(BLOCK) {
+            self.write(bits, 32);
+            self.width = 0;
+        } else {
+            let x = bits ^ self.prev;
+            let (wl, ww) = (u32::from(self.lead), u32::from(self.width));
+            // A repeat fits any window; other XORs fit one whose bits cover theirs. Reuse the
+            // window if it fits and is not more than the 10 bits a new window's header costs
+            // wider than this XOR needs.
+            let (lead, trail) = (x.leading_zeros(), x.trailing_zeros());
+            let fits = x == 0
+                || (ww > 0 && lead >= wl && trail >= 32 - wl - ww && ww + lead + trail <= 42);
+            if fits {
+                self.write(0, 1);
+                if ww > 0 {
+                    self.write(x >> (32 - wl - ww), ww);
+                }
+            } else {
+                let width = 32 - lead - trail;
+                self.write(1, 1);
+                self.write(lead, 5);
+                self.write(width - 1, 5);
+                self.write(x >> trail, width);
+                self.lead = lead as u8;
+                self.width = width as u8;
+            }
         }
-        self.open.push(value);
-        if self.open.len() == BLOCK {
-            self.seal();
-        }
+        self.prev = bits;
+        self.len += 1;
     }
 
-    /// Packs the open block.
-    fn seal(&mut self) {
-        let bits: Vec<u32> = self.open.iter().map(|v| v.to_bits()).collect();
-        let any = bits.windows(2).fold(0, |acc, w| acc | (w[0] ^ w[1]));
-        let (shift, width) = if any == 0 {
-            (0, 0)
-        } else {
-            let shift = any.trailing_zeros();
-            (shift, 32 - any.leading_zeros() - shift)
-        };
-        let head = Head {
-            first: bits[0],
-            shift: shift as u8,
-            width: width as u8,
-        };
-        self.words.reserve_exact(head.words());
-        let (mut acc, mut held) = (0u64, 0u32);
-        if width > 0 {
-            for w in bits.windows(2) {
-                acc |= u64::from((w[0] ^ w[1]) >> shift) << held;
-                held += width;
-                if held >= 32 {
-                    self.words.push(acc as u32);
-                    acc >>= 32;
-                    held -= 32;
-                }
-            }
-            if held > 0 {
-                self.words.push(acc as u32);
-            }
+    fn decoder(&self) -> Decoder<'_> {
+        Decoder {
+            words: &self.words,
+            pos: self.start,
+            prev: 0,
+            lead: 0,
+            width: 0,
         }
-        self.heads.push_back(head);
-        self.open.clear();
     }
 
     /// Drops the oldest whole blocks as long as at least `keep` points remain.
     fn trim(&mut self, keep: usize) {
-        while self.len() >= keep + BLOCK {
-            let Some(head) = self.heads.pop_front() else {
-                break;
-            };
-            self.words.drain(..head.words());
+        while self.len() >= keep + BLOCK as usize {
+            let mut d = self.decoder();
+            for i in 0..BLOCK {
+                d.next(i == 0);
+            }
+            let (drop, start) = (d.pos / 32, d.pos % 32);
+            self.words.drain(..drop as usize);
+            self.start = start;
+            self.end -= drop * 32;
+            self.len -= BLOCK;
         }
     }
 
     /// Every point, oldest first.
     fn decode(&self) -> Vec<f32> {
-        let mut out = Vec::with_capacity(self.len());
-        let mut at = 0;
-        for head in &self.heads {
-            let n = head.words();
-            let words = &self.words[at..at + n];
-            at += n;
-            let mut prev = head.first;
-            out.push(f32::from_bits(prev));
-            let width = u32::from(head.width);
-            let mask = (1u64 << width) - 1;
-            let (mut acc, mut held, mut next) = (0u64, 0u32, 0);
-            for _ in 1..BLOCK {
-                if held < width {
-                    acc |= u64::from(words[next]) << held;
-                    next += 1;
-                    held += 32;
-                }
-                let x = ((acc & mask) as u32) << head.shift;
-                acc >>= width;
-                held -= width;
-                prev ^= x;
-                out.push(f32::from_bits(prev));
-            }
-        }
-        out.extend_from_slice(&self.open);
-        out
+        let mut d = self.decoder();
+        (0..self.len)
+            .map(|i| f32::from_bits(d.next(i.is_multiple_of(BLOCK))))
+            .collect()
     }
 }
 
-/// One resolution of a series: averaged buckets of `bucket_ms`, keeping at most `cap` of them.
-#[derive(Clone, Debug)]
-struct Tier {
-    bucket_ms: u64,
-    cap: usize,
-    points: Points,
-    /// Bucket number of the newest finished point.
-    last_bucket: u64,
+/// The tiers of a history: each one's bucket and how many buckets it keeps, finest first.
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    bucket_ms: [u64; TIERS],
+    cap: [u32; TIERS],
+}
+
+impl Shape {
+    /// A service's history, which alerts, burn-rate windows and the grader read: 10 s buckets
+    /// (or the tick, if coarser) for 720 buckets, 5 min buckets for a week, hourly ones for 100
+    /// days. At hourly ticks (capacity horizons of months to a year) the coarsest tier keeps
+    /// days, so a year's history fits.
+    fn service(tick: Dur) -> Shape {
+        let fine = tick.ms().max(10_000);
+        let coarse = if fine >= 3_600_000 {
+            86_400_000
+        } else {
+            3_600_000
+        };
+        Shape {
+            bucket_ms: [fine, fine.max(300_000), fine.max(coarse)],
+            cap: [720, 2_016, 2_400],
+        }
+    }
+
+    /// A host's history: 10 s buckets (or the tick) for half an hour, the default window of
+    /// `metrics`; 5 min buckets for 6 h; hourly ones for 100 days. An estate has hundreds of
+    /// hosts for every service, and a service's tiers hold about 1,000 points a metric after a
+    /// day: for 10,000 hosts' seven metrics at about 1.4 bytes a point packed, near 100 MB, the
+    /// budget for the whole run (performance goal: under 100 MB resident for a 10,000-host
+    /// estate over a day). These hold about 300. At hourly ticks hosts keep what services keep:
+    /// such runs (capacity horizons) have few hosts and read months of them.
+    fn host(tick: Dur) -> Shape {
+        let fine = tick.ms().max(10_000);
+        if fine >= 3_600_000 {
+            return Shape::service(tick);
+        }
+        Shape {
+            bucket_ms: [fine, fine.max(300_000), fine.max(3_600_000)],
+            cap: [180, 72, 2_400],
+        }
+    }
+
+    fn span(&self, tier: usize) -> u64 {
+        self.bucket_ms[tier] * u64::from(self.cap[tier])
+    }
+}
+
+/// Where a tier stands, shared by every series sampled together: the bucket in progress, the
+/// samples in it so far, and the newest finished bucket.
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
     current: u64,
-    sum: f64,
     n: u32,
+    last: u64,
 }
 
-impl Tier {
-    fn new(bucket_ms: u64, cap: usize) -> Tier {
-        Tier {
-            bucket_ms,
-            cap,
-            points: Points::default(),
-            last_bucket: 0,
-            current: 0,
-            sum: 0.0,
-            n: 0,
-        }
-    }
-
-    /// Adds a sample; returns the mean of the bucket it closed, if it closed one.
-    fn push(&mut self, at: Dur, value: f64) -> Option<(Dur, f64)> {
-        // Most pushes land in the bucket in progress: no division needed.
-        if self.n > 0 && at.ms() < (self.current + 1) * self.bucket_ms {
-            self.sum += value;
-            self.n += 1;
-            return None;
-        }
-        let bucket = at.ms() / self.bucket_ms;
-        let mut closed = None;
-        if bucket != self.current && self.n > 0 {
-            let mean = self.sum / self.n as f64;
-            closed = Some((Dur(self.current * self.bucket_ms), mean));
-            self.points.push(mean as f32);
-            self.points.trim(self.cap);
-            self.last_bucket = self.current;
-            self.sum = 0.0;
-            self.n = 0;
-        }
-        self.current = bucket;
-        self.sum += value;
-        self.n += 1;
-        closed
-    }
-
-    /// Records a finished bucket's mean for a tier whose samples are summed elsewhere (see
-    /// [`MetricSet`]): what [`Tier::push`] does when a bucket closes.
-    fn record(&mut self, bucket: u64, mean: f64) {
-        self.points.push(mean as f32);
-        self.points.trim(self.cap);
-        self.last_bucket = bucket;
-    }
-
-    /// The bucket in progress and its mean so far, if it has samples.
-    fn open(&self) -> Option<(u64, f64)> {
-        (self.n > 0).then(|| (self.current, self.sum / self.n as f64))
-    }
-
-    /// Points (bucket start, mean) covering the last `span`, oldest first, including the bucket
-    /// in progress, `open`.
-    fn window(&self, now: Dur, span: Dur, open: Option<(u64, f64)>) -> Vec<(Dur, f32)> {
-        let from = now.ms().saturating_sub(span.ms());
-        // The packed points may hold up to a block more than `cap`: the newest `cap` are the tier.
-        let all = self.points.decode();
-        let kept = &all[all.len().saturating_sub(self.cap)..];
-        let len = kept.len() as u64;
-        let mut out: Vec<(Dur, f32)> = kept
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let bucket = self.last_bucket + 1 + i as u64 - len;
-                (Dur(bucket * self.bucket_ms), *v)
-            })
-            .filter(|(t, _)| t.ms() >= from)
-            .collect();
-        if let Some((current, mean)) = open {
-            out.push((Dur(current * self.bucket_ms), mean as f32));
-        }
-        out
-    }
-
-    fn span(&self) -> u64 {
-        self.bucket_ms * self.cap as u64
-    }
-}
-
-/// A metric's history at three resolutions.
-#[derive(Clone, Debug)]
-pub struct Series {
-    tiers: [Tier; 3],
-    latest: f64,
+/// One metric's finished buckets at each resolution, and its synthesised history.
+#[derive(Clone, Debug, Default)]
+struct Series {
+    tiers: [Points; TIERS],
     /// Hourly means from before the start (synthesised history), oldest first, ending at t = 0.
-    past: Vec<f32>,
+    past: Box<[f32]>,
 }
 
 /// The bucket of synthesised history before the start.
 pub const PAST_BUCKET: Dur = Dur(3_600_000);
 
 impl Series {
-    /// `tick` sets the finest resolution: ten seconds, or the tick if coarser.
-    pub fn new(tick: Dur) -> Series {
-        let fine = tick.ms().max(10_000);
-        // At hourly ticks (capacity horizons of months to a year) the coarsest tier keeps days,
-        // so a year's history fits; otherwise hours, as for an incident's week.
-        let coarse = if fine >= 3_600_000 {
-            86_400_000
-        } else {
-            3_600_000
-        };
-        Series {
-            tiers: [
-                Tier::new(fine, 720),
-                Tier::new(fine.max(300_000), 2_016),
-                Tier::new(fine.max(coarse), 2_400),
-            ],
-            latest: 0.0,
-            past: Vec::new(),
-        }
-    }
-
-    /// Sets the history from before the start: hourly means, oldest first, the last ending at t = 0.
-    pub fn set_past(&mut self, hourly: Vec<f32>) {
-        self.past = hourly;
-    }
-
     /// History from before the start that a window of `span` at `now` reaches back into, in
     /// buckets of `bucket` (rounded to whole hours, at least one), oldest first, the last ending
     /// at t = 0. Returns the bucket used and the means.
-    pub fn past_window(&self, now: Dur, span: Dur, bucket: Dur) -> (Dur, Vec<f32>) {
+    fn past_window(&self, now: Dur, span: Dur, bucket: Dur) -> (Dur, Vec<f32>) {
         let hour = PAST_BUCKET.ms();
         let group = (bucket.ms() / hour).max(1) as usize;
         let before = span.ms().saturating_sub(now.ms());
@@ -279,48 +263,140 @@ impl Series {
             .collect();
         (Dur(hour * group as u64), points)
     }
+}
 
-    /// Records a sample. Only the finest tier sees every sample; each coarser tier is fed the
-    /// mean of every finished bucket below it, which is the same average because every fine
-    /// bucket holds the same number of ticks.
-    pub fn push(&mut self, at: Dur, value: f64) {
-        self.latest = value;
-        let [fine, mid, coarse] = &mut self.tiers;
-        if let Some((t, mean)) = fine.push(at, value)
-            && let Some((t, mean)) = mid.push(t, mean)
-        {
-            coarse.push(t, mean);
+/// `K` metrics always sampled together, so one set of tier slots serves them all: the finest
+/// bucket in progress is summed in [`Open`], and each coarser tier hears of a bucket below it
+/// only when it closes, as the mean of its samples; that is the mean of the coarser bucket's
+/// samples too, because every finer bucket holds the same number of ticks.
+#[derive(Clone, Debug)]
+struct Group<const K: usize> {
+    shape: Shape,
+    slots: [Slot; TIERS],
+    /// The sums of each tier's bucket in progress, per metric (the finest tier's are in [`Open`]).
+    sums: [[f64; K]; TIERS],
+    series: [Series; K],
+}
+
+impl<const K: usize> Group<K> {
+    fn new(shape: Shape) -> Self {
+        Group {
+            shape,
+            slots: [Slot::default(); TIERS],
+            sums: [[0.0; K]; TIERS],
+            series: std::array::from_fn(|_| Series::default()),
         }
     }
 
-    /// Records the mean of a finished finest bucket, for a series whose samples [`MetricSet`]
-    /// sums: the finest tier keeps it and each coarser tier is fed it, as [`Series::push`] does.
-    fn closed(&mut self, bucket: u64, mean: f64) {
-        let [fine, mid, coarse] = &mut self.tiers;
-        fine.record(bucket, mean);
-        if let Some((t, mean)) = mid.push(Dur(bucket * fine.bucket_ms), mean) {
-            coarse.push(t, mean);
+    /// Records the means of finished bucket `bucket` of tier `tier` and feeds them to the tier
+    /// above, closing its bucket in turn when a mean falls past it.
+    fn closed(&mut self, tier: usize, bucket: u64, means: [f64; K]) {
+        let cap = self.shape.cap[tier] as usize;
+        for (series, mean) in self.series.iter_mut().zip(means) {
+            let points = &mut series.tiers[tier];
+            points.push(mean as f32);
+            points.trim(cap);
+        }
+        self.slots[tier].last = bucket;
+        let up = tier + 1;
+        if up == TIERS {
+            return;
+        }
+        let at = bucket * self.shape.bucket_ms[tier];
+        let width = self.shape.bucket_ms[up];
+        let slot = &mut self.slots[up];
+        // Most means land in the bucket in progress: no division needed.
+        if !(slot.n > 0 && at < (slot.current + 1) * width) {
+            let next = at / width;
+            if next != slot.current && slot.n > 0 {
+                let (finished, n) = (slot.current, slot.n as f64);
+                slot.current = next;
+                slot.n = 0;
+                let mut closed = [0.0; K];
+                for (c, sum) in closed.iter_mut().zip(&mut self.sums[up]) {
+                    *c = *sum / n;
+                    *sum = 0.0;
+                }
+                self.closed(up, finished, closed);
+            }
+            self.slots[up].current = next;
+        }
+        for (sum, mean) in self.sums[up].iter_mut().zip(means) {
+            *sum += mean;
+        }
+        self.slots[up].n += 1;
+    }
+}
+
+/// The finest bucket in progress of `K` metrics sampled together, and their latest values.
+#[derive(Clone, Debug)]
+struct Open<const K: usize> {
+    current: u64,
+    n: u32,
+    sums: [f64; K],
+    latest: [f64; K],
+}
+
+impl<const K: usize> Open<K> {
+    fn new() -> Self {
+        Open {
+            current: 0,
+            n: 0,
+            sums: [0.0; K],
+            latest: [0.0; K],
         }
     }
 
-    /// The finest history that covers `span`, as (bucket start, mean) points, oldest first;
-    /// `open` is the finest bucket in progress.
-    fn window(&self, now: Dur, span: Dur, open: Option<(u64, f64)>) -> (Dur, Vec<(Dur, f32)>) {
-        let i = self
-            .tiers
-            .iter()
-            .position(|t| t.span() >= span.ms())
-            .unwrap_or(2);
-        let tier = &self.tiers[i];
-        let open = if i == 0 { open } else { tier.open() };
-        (Dur(tier.bucket_ms), tier.window(now, span, open))
+    /// Adds a sample of each metric at `at`, closing the finest bucket of `group` when `at`
+    /// falls past it.
+    fn push(&mut self, group: &mut Group<K>, fine_ms: u64, at: Dur, values: [f64; K]) {
+        self.latest = values;
+        // Most pushes land in the bucket in progress: no division needed.
+        if self.n > 0 && at.ms() < (self.current + 1) * fine_ms {
+            for (sum, v) in self.sums.iter_mut().zip(values) {
+                *sum += v;
+            }
+            self.n += 1;
+            return;
+        }
+        let bucket = at.ms() / fine_ms;
+        if bucket != self.current && self.n > 0 {
+            let mut means = [0.0; K];
+            for (mean, sum) in means.iter_mut().zip(&mut self.sums) {
+                *mean = *sum / self.n as f64;
+                *sum = 0.0;
+            }
+            self.n = 0;
+            group.closed(0, self.current, means);
+        }
+        self.current = bucket;
+        for (sum, v) in self.sums.iter_mut().zip(values) {
+            *sum += v;
+        }
+        self.n += 1;
     }
+
+    fn mean(&self, k: usize) -> Option<(u64, f64)> {
+        (self.n > 0).then(|| (self.current, self.sums[k] / self.n as f64))
+    }
+}
+
+/// A metric kept only where it applies (CPU steal, on VMs), sampled on its own.
+#[derive(Clone, Debug)]
+struct Lone {
+    open: Open<1>,
+    group: Group<1>,
 }
 
 /// One metric of a [`MetricSet`] as it stands: its latest value and its history.
 #[derive(Clone, Copy, Debug)]
 pub struct SeriesView<'a> {
-    series: &'a Series,
+    shape: &'a Shape,
+    slots: &'a [Slot; TIERS],
+    /// The metric's sums of each tier's bucket in progress (the finest tier's is in `open`).
+    sums: [f64; TIERS],
+    /// `None` for a metric never sampled, such as CPU steal on a host that is not a VM.
+    series: Option<&'a Series>,
     latest: f64,
     /// The finest bucket in progress and its mean so far.
     open: Option<(u64, f64)>,
@@ -331,115 +407,152 @@ impl SeriesView<'_> {
         self.latest
     }
 
-    /// The finest history that covers `span`, as (bucket start, mean) points, oldest first.
+    /// The finest history that covers `span`, as (bucket start, mean) points, oldest first,
+    /// including the bucket in progress.
     pub fn window(&self, now: Dur, span: Dur) -> (Dur, Vec<(Dur, f32)>) {
-        self.series.window(now, span, self.open)
+        let shape = self.shape;
+        let i = (0..TIERS)
+            .position(|t| shape.span(t) >= span.ms())
+            .unwrap_or(TIERS - 1);
+        let slot = &self.slots[i];
+        let open = if i == 0 {
+            self.open
+        } else {
+            (slot.n > 0).then(|| (slot.current, self.sums[i] / slot.n as f64))
+        };
+        let bucket_ms = shape.bucket_ms[i];
+        let from = now.ms().saturating_sub(span.ms());
+        // The packed points may hold up to a block more than the cap: the newest are the tier.
+        let all = self.series.map(|s| s.tiers[i].decode()).unwrap_or_default();
+        let kept = &all[all.len().saturating_sub(shape.cap[i] as usize)..];
+        let len = kept.len() as u64;
+        let mut out: Vec<(Dur, f32)> = kept
+            .iter()
+            .enumerate()
+            .map(|(j, v)| {
+                let bucket = slot.last + 1 + j as u64 - len;
+                (Dur(bucket * bucket_ms), *v)
+            })
+            .filter(|(t, _)| t.ms() >= from)
+            .collect();
+        if let Some((current, mean)) = open {
+            out.push((Dur(current * bucket_ms), mean as f32));
+        }
+        (Dur(bucket_ms), out)
     }
 
-    /// See [`Series::past_window`].
+    /// History from before the start that a window of `span` at `now` reaches back into, in
+    /// buckets of `bucket` (rounded to whole hours, at least one), oldest first, the last ending
+    /// at t = 0. Returns the bucket used and the means.
     pub fn past_window(&self, now: Dur, span: Dur, bucket: Dur) -> (Dur, Vec<f32>) {
-        self.series.past_window(now, span, bucket)
+        match self.series {
+            Some(series) => series.past_window(now, span, bucket),
+            None => Series::default().past_window(now, span, bucket),
+        }
     }
 }
 
 /// Metrics every host and service reports each tick, in `Metric` order.
 const COMMON: usize = 7;
 
-/// The finest bucket in progress of the seven common metrics. They are always sampled together,
-/// so one bucket number and count serve all seven, and a tick writes this alone rather than
-/// seven series spread over memory; each series hears of a bucket only when it closes.
-#[derive(Clone, Debug)]
-struct Open {
-    current: u64,
-    n: u32,
-    sums: [f64; COMMON],
-    latest: [f64; COMMON],
-}
-
 /// The standard metrics of one host or service.
 #[derive(Clone, Debug)]
 pub struct MetricSet {
-    open: Open,
+    /// The finest bucket in progress of the seven common metrics: a tick writes this alone.
+    open: Open<COMMON>,
     /// The finest bucket, ms.
     fine_ms: u64,
     /// Boxed, so the sets of an estate's hosts lie close together and a tick, which writes only
     /// each set's `open`, walks a few cache lines per host rather than the whole history's.
-    series: Box<[Series; Metric::ALL.len()]>,
+    common: Box<Group<COMMON>>,
+    /// CPU steal, once a sample of it arrives.
+    steal: Option<Box<Lone>>,
 }
 
+/// Slots of a metric never sampled.
+static NO_SLOTS: [Slot; TIERS] = [Slot {
+    current: 0,
+    n: 0,
+    last: 0,
+}; TIERS];
+
 impl MetricSet {
+    /// A host's metrics (see [`Shape::host`]).
     pub fn new(tick: Dur) -> MetricSet {
-        let series: Box<[Series; Metric::ALL.len()]> =
-            Box::new(std::array::from_fn(|_| Series::new(tick)));
+        MetricSet::with(Shape::host(tick))
+    }
+
+    /// A service's metrics (see [`Shape::service`]).
+    pub fn service(tick: Dur) -> MetricSet {
+        MetricSet::with(Shape::service(tick))
+    }
+
+    fn with(shape: Shape) -> MetricSet {
         MetricSet {
-            open: Open {
-                current: 0,
-                n: 0,
-                sums: [0.0; COMMON],
-                latest: [0.0; COMMON],
-            },
-            fine_ms: series[0].tiers[0].bucket_ms,
-            series,
+            open: Open::new(),
+            fine_ms: shape.bucket_ms[0],
+            common: Box::new(Group::new(shape)),
+            steal: None,
         }
     }
 
     pub fn get(&self, metric: Metric) -> SeriesView<'_> {
         let i = metric as usize;
-        let series = &self.series[i];
         if i < COMMON {
-            let o = &self.open;
+            let g = &self.common;
             SeriesView {
-                series,
-                latest: o.latest[i],
-                open: (o.n > 0).then(|| (o.current, o.sums[i] / o.n as f64)),
+                shape: &g.shape,
+                slots: &g.slots,
+                sums: g.sums.map(|s| s[i]),
+                series: Some(&g.series[i]),
+                latest: self.open.latest[i],
+                open: self.open.mean(i),
+            }
+        } else if let Some(lone) = &self.steal {
+            let g = &lone.group;
+            SeriesView {
+                shape: &g.shape,
+                slots: &g.slots,
+                sums: g.sums.map(|s| s[0]),
+                series: Some(&g.series[0]),
+                latest: lone.open.latest[0],
+                open: lone.open.mean(0),
             }
         } else {
             SeriesView {
-                series,
-                latest: series.latest,
-                open: series.tiers[0].open(),
+                shape: &self.common.shape,
+                slots: &NO_SLOTS,
+                sums: [0.0; TIERS],
+                series: None,
+                latest: 0.0,
+                open: None,
             }
         }
     }
 
-    /// Records the seven metrics every host and service reports, in `Metric` order. The same
-    /// arithmetic as [`Series::push`] on each, with the finest bucket's sums kept together.
+    /// Records the seven metrics every host and service reports, in `Metric` order.
     pub fn push(&mut self, at: Dur, values: [f64; COMMON]) {
-        let o = &mut self.open;
-        o.latest = values;
-        // Most pushes land in the bucket in progress: no division needed.
-        if o.n > 0 && at.ms() < (o.current + 1) * self.fine_ms {
-            for (sum, v) in o.sums.iter_mut().zip(values) {
-                *sum += v;
-            }
-            o.n += 1;
-            return;
-        }
-        let bucket = at.ms() / self.fine_ms;
-        if bucket != o.current && o.n > 0 {
-            for (series, sum) in self.series.iter_mut().zip(&mut o.sums) {
-                series.closed(o.current, *sum / o.n as f64);
-                *sum = 0.0;
-            }
-            o.n = 0;
-        }
-        o.current = bucket;
-        for (sum, v) in o.sums.iter_mut().zip(values) {
-            *sum += v;
-        }
-        o.n += 1;
+        self.open.push(&mut self.common, self.fine_ms, at, values);
     }
 
     /// Records one metric kept only where it applies (CPU steal, on VMs).
     pub fn push_one(&mut self, metric: Metric, at: Dur, value: f64) {
-        self.series[metric as usize].push(at, value);
+        debug_assert!(metric as usize >= COMMON);
+        let shape = self.common.shape;
+        let lone = self.steal.get_or_insert_with(|| {
+            Box::new(Lone {
+                open: Open::new(),
+                group: Group::new(shape),
+            })
+        });
+        lone.open.push(&mut lone.group, self.fine_ms, at, [value]);
     }
 
     /// Sets the history before the start of the seven metrics every host and service reports,
     /// from hourly rows (CPU steal, on VMs only, has none).
-    pub fn set_past(&mut self, rows: &[[f32; 7]]) {
-        for (i, series) in self.series.iter_mut().take(7).enumerate() {
-            series.set_past(rows.iter().map(|r| r[i]).collect());
+    pub fn set_past(&mut self, rows: &[[f32; COMMON]]) {
+        for (i, series) in self.common.series.iter_mut().enumerate() {
+            series.past = rows.iter().map(|r| r[i]).collect();
         }
     }
 }
@@ -470,7 +583,7 @@ mod tests {
             });
         }
         let mut points = Points::default();
-        let mut reference: VecDeque<f32> = VecDeque::new();
+        let mut reference: std::collections::VecDeque<f32> = Default::default();
         for &v in &values {
             points.push(v);
             points.trim(700);
@@ -487,36 +600,101 @@ mod tests {
                     .all(|(a, b)| a.to_bits() == b.to_bits())
             );
         }
-        // A steady series packs to a few bytes a block.
+        // A steady series packs to its first point and a bit for each repeat.
         let mut steady = Points::default();
         for _ in 0..(BLOCK * 20) {
             steady.push(12.5);
         }
-        assert!(steady.words.is_empty());
-        assert_eq!(steady.heads.len(), 20);
+        assert_eq!(steady.end, 20 * (32 + BLOCK - 1));
+        assert_eq!(steady.len(), 20 * BLOCK as usize);
+    }
+
+    fn ramp(set: &mut MetricSet, secs: u64) {
+        for t in 0..secs {
+            set.push(Dur::from_secs(t), [t as f64; COMMON]);
+        }
     }
 
     #[test]
-    fn series_keeps_recent_detail_and_coarse_history() {
-        let mut s = Series::new(Dur::from_secs(1));
-        for t in 0..(3 * 3_600) {
-            s.push(Dur::from_secs(t), t as f64);
-        }
+    fn a_service_keeps_recent_detail_and_coarse_history() {
+        let mut s = MetricSet::service(Dur::from_secs(1));
+        ramp(&mut s, 3 * 3_600);
         let now = Dur::from_secs(3 * 3_600 - 1);
-        let (bucket, points) = s.window(now, Dur::from_mins(30), s.tiers[0].open());
+        let cpu = s.get(Metric::Cpu);
+        let (bucket, points) = cpu.window(now, Dur::from_mins(30));
         assert_eq!(bucket, Dur::from_secs(10));
         assert_eq!(points.len(), 180);
         // Each 10 s bucket averages its samples: the last full one is 10780..10789.
         assert_eq!(points[points.len() - 2], (Dur::from_secs(10_780), 10_784.5));
-        let (bucket, points) = s.window(now, Dur::from_mins(180), s.tiers[0].open());
+        let (bucket, points) = cpu.window(now, Dur::from_mins(120));
+        assert_eq!(bucket, Dur::from_secs(10));
+        assert_eq!(points.len(), 720);
+        let (bucket, points) = cpu.window(now, Dur::from_mins(180));
         assert_eq!(bucket, Dur::from_mins(5));
         assert_eq!(points.len(), 36);
+        assert_eq!(points[0], (Dur::ZERO, 149.5));
+        let (bucket, points) = cpu.window(now, Dur::from_mins(8 * 1_440));
+        assert_eq!(bucket, Dur::from_mins(60));
+        assert_eq!(points.len(), 3);
+        assert_eq!(points[1], (Dur::from_mins(60), 5_399.5));
+    }
+
+    #[test]
+    fn a_host_keeps_half_an_hour_of_detail_then_coarser_tiers() {
+        let mut h = MetricSet::new(Dur::from_secs(1));
+        ramp(&mut h, 3 * 3_600);
+        let now = Dur::from_secs(3 * 3_600 - 1);
+        let cpu = h.get(Metric::Cpu);
+        let (bucket, points) = cpu.window(now, Dur::from_mins(30));
+        assert_eq!((bucket, points.len()), (Dur::from_secs(10), 180));
+        assert_eq!(points[178], (Dur::from_secs(10_780), 10_784.5));
+        let (bucket, points) = cpu.window(now, Dur::from_mins(60));
+        assert_eq!((bucket, points.len()), (Dur::from_mins(5), 12));
+        assert_eq!(points[0], (Dur::from_secs(7_200), 7_349.5));
+        let (bucket, points) = cpu.window(now, Dur::from_mins(360));
+        assert_eq!((bucket, points.len()), (Dur::from_mins(5), 36));
+        assert_eq!(points[0], (Dur::ZERO, 149.5));
+        let (bucket, points) = cpu.window(now, Dur::from_mins(12 * 60));
+        assert_eq!((bucket, points.len()), (Dur::from_mins(60), 3));
+        assert_eq!(points[0], (Dur::ZERO, 1_799.5));
+        // The hour in progress averages the 5 min buckets finished in it.
+        assert_eq!(points[2], (Dur::from_mins(120), 8_849.5));
+        let (bucket, points) = cpu.window(now, Dur::from_mins(90 * 1_440));
+        assert_eq!((bucket, points.len()), (Dur::from_mins(60), 3));
+    }
+
+    #[test]
+    fn cpu_steal_is_kept_like_the_common_metrics_once_sampled() {
+        let tick = Dur::from_secs(1);
+        let mut h = MetricSet::new(tick);
+        let now = Dur::from_secs(2 * 3_600);
+        assert!(
+            h.get(Metric::Steal)
+                .window(now, Dur::from_mins(30))
+                .1
+                .is_empty()
+        );
+        for t in 0..=now.ms() / 1_000 {
+            let v = (t % 97) as f64 * 0.37;
+            h.push(Dur::from_secs(t), [v; COMMON]);
+            h.push_one(Metric::Steal, Dur::from_secs(t), v);
+        }
+        for mins in [10, 30, 60, 120, 600, 1_440, 90 * 1_440] {
+            let span = Dur::from_mins(mins);
+            assert_eq!(
+                h.get(Metric::Steal).window(now, span),
+                h.get(Metric::Cpu).window(now, span)
+            );
+        }
+        assert_eq!(h.get(Metric::Steal).latest(), h.get(Metric::Cpu).latest());
     }
 
     #[test]
     fn history_before_the_start_is_grouped_into_the_window_bucket() {
-        let mut s = Series::new(Dur::from_mins(60));
-        s.set_past((0..240).map(|h| h as f32).collect());
+        let mut s = MetricSet::service(Dur::from_mins(60));
+        let rows: Vec<[f32; COMMON]> = (0..240).map(|h| [h as f32; COMMON]).collect();
+        s.set_past(&rows);
+        let s = s.get(Metric::Rps);
         // Two hours into the run, a 12 h window reaches 10 h back before the start.
         let (bucket, past) = s.past_window(Dur::from_mins(120), Dur::from_mins(720), PAST_BUCKET);
         assert_eq!(bucket, PAST_BUCKET);

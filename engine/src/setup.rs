@@ -165,7 +165,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
         }
         names.by_name.insert(svc.id.clone(), Target::Service(e));
         names.services.push(e);
-        metrics.services.push(MetricSet::new(scenario.tick));
+        metrics.services.push(MetricSet::service(scenario.tick));
     }
     // A load balancer's callees sit in its pool.
     for svc in &topo.services {
