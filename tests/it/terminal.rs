@@ -205,12 +205,13 @@ fn terminal_ctrl_c_at_the_prompt_drops_the_line_and_stays() {
     assert_eq!(commands(&journal), ["status"], "the dropped line never ran");
 }
 
-/// A command that keeps the simulation busy for seconds of wall time: two simulated hours of
-/// [`busy_estate`] (about 2 s each on the 2-core test machine).
-const LONG: &str = "wait 2h";
+/// A command that keeps the simulation busy for seconds of wall time: six simulated hours of
+/// [`busy_estate`] (a few seconds on the 2-core test machine).
+const LONG: &str = "wait 6h";
 const LONG_PROMPT: &str = "tiny-runaway-cpu> ";
 
-/// The tiny fixture grown to 300 app hosts and a day of simulated time, written to `s`.
+/// The tiny fixture grown to 600 app hosts and a day of simulated time, with the database's
+/// disk full, written to `s`.
 fn busy_estate(s: &Scratch) -> std::path::PathBuf {
     let text = std::fs::read_to_string(
         Path::new(ROOT)
@@ -223,11 +224,11 @@ fn busy_estate(s: &Scratch) -> std::path::PathBuf {
             "            (id: \"app-{i}\", zone: \"dc-1-a\", cores: 4, memory_gb: 8.0, disk_gb: 50.0, disk_used_gb: 20.0),\n"
         )
     };
-    let names: Vec<String> = (1..=300).map(|i| format!("\"app-{i}\"")).collect();
+    let names: Vec<String> = (1..=600).map(|i| format!("\"app-{i}\"")).collect();
     let grown = text
         .replacen(
             &(host(1) + &host(2)),
-            &(1..=300).map(host).collect::<String>(),
+            &(1..=600).map(host).collect::<String>(),
             1,
         )
         .replacen(
@@ -236,9 +237,18 @@ fn busy_estate(s: &Scratch) -> std::path::PathBuf {
             1,
         )
         .replacen(r#"time_limit: "30m""#, r#"time_limit: "24h""#, 1)
-        .replacen("base_rps: 200.0", "base_rps: 20000.0", 1);
+        .replacen("base_rps: 200.0", "base_rps: 20000.0", 1)
+        // A full disk keeps the database crash-looping, so no stretch is quiet enough for the
+        // engine to coast through: every simulated second is a tick.
+        .replacen(
+            "disk_gb: 200.0, disk_used_gb: 80.0",
+            "disk_gb: 200.0, disk_used_gb: 200.0",
+            1,
+        );
     assert!(
-        grown.contains("\"app-300\", zone") && grown.contains("24h"),
+        grown.contains("\"app-600\", zone")
+            && grown.contains("24h")
+            && grown.contains("disk_used_gb: 200.0"),
         "the fixture changed"
     );
     s.write("busy.ron", grown)
@@ -269,7 +279,7 @@ fn terminal_ctrl_c_during_a_long_command_lets_it_finish() {
     tty.send(format!("{LONG}\r"));
     std::thread::sleep(Duration::from_millis(500));
     tty.send("\x03");
-    tty.expect("waited 2h");
+    tty.expect("waited 6h");
     tty.expect(&format!(
         "^C: `{LONG}` was already running and ran to its end (a command is never cut short); type `quit` to leave"
     ));
@@ -301,7 +311,7 @@ fn terminal_second_ctrl_c_during_a_command_ends_the_process_and_keeps_the_journa
         Some(2),
         "ended by SIGINT: {status:?}\n{screen}"
     );
-    assert!(!screen.contains("waited 2h"), "{screen}");
+    assert!(!screen.contains("waited 6h"), "{screen}");
     // The interrupted command was never acknowledged; the one before it was.
     assert_eq!(commands(&journal), ["status"]);
     let out = s.run(
