@@ -23,11 +23,7 @@ fn benches(c: &mut Criterion) {
         .iter()
         .find(|t| t.expect == Expect::Strong)
         .expect("a strong design")
-        .steps
-        .iter()
-        .map(|s| s.command.clone())
-        .filter(|c| c != "submit")
-        .collect();
+        .build();
     let runs = trial_runs(&scenario);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     for threads in [1, cores] {

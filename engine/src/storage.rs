@@ -280,10 +280,7 @@ impl Storage {
         loop {
             self.seq += 1;
             // splitmix64 of the sequence and the time: short ids like restic's, deterministic.
-            let mut z = (self.seq ^ (at.ms() << 20)).wrapping_add(0x9E37_79B9_7F4A_7C15);
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
+            let z = scenarios::splitmix64(self.seq ^ (at.ms() << 20));
             let id = format!("{:08x}", z & 0xFFFF_FFFF);
             if !self.backups.iter().any(|b| b.id == id) {
                 return id;

@@ -37,4 +37,4 @@ pub use pack::{
 pub use validate::{
     MAX_ENTITIES, MAX_TICKS, SOURCES, clock_label, default_port, parse_clock, validate, version_cmp,
 };
-pub use variant::{Pick, Variant, axes as variant_axes, pick_for_seed};
+pub use variant::{Pick, Variant, axes as variant_axes, mix64, pick_for_seed, splitmix64};

@@ -1232,6 +1232,17 @@ pub struct Transcript {
     pub steps: Vec<Step>,
 }
 
+impl Transcript {
+    /// A design transcript's build: its commands, less the `submit` that hands the design in.
+    pub fn build(&self) -> Vec<String> {
+        self.steps
+            .iter()
+            .map(|s| s.command.clone())
+            .filter(|c| c.trim() != "submit")
+            .collect()
+    }
+}
+
 /// What kind of answer a transcript is. Transcripts are listed golden first, harmful last.
 #[derive(
     Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,

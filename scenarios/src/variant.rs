@@ -282,11 +282,18 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// SplitMix64's finaliser (Steele, Lea and Flood, 2014): a well-mixed 64-bit hash of a seed.
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+/// SplitMix64's value after state `x` (Steele, Lea and Flood, 2014): a well-mixed 64-bit hash
+/// of a seed or a counter.
+pub fn splitmix64(x: u64) -> u64 {
+    mix64(x.wrapping_add(0x9e37_79b9_7f4a_7c15))
+}
+
+/// SplitMix64's output function (Steele, Lea and Flood, *Fast splittable pseudorandom number
+/// generators*, OOPSLA 2014; Stafford's mix 13): scrambles every bit of `z` into every bit of
+/// the result. Deterministic hashing of seeds and counters, never a source of randomness.
+pub fn mix64(z: u64) -> u64 {
+    let z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
 }
 

@@ -88,12 +88,7 @@ fn the_trial_is_the_same_on_one_thread_and_on_two() {
         .iter()
         .find(|t| t.expect == Expect::Strong)
         .expect("a strong design");
-    let build: Vec<String> = strong
-        .steps
-        .iter()
-        .map(|st| st.command.clone())
-        .filter(|c| c != "submit")
-        .collect();
+    let build = strong.build();
     let one = run_trial_uncached(&s, &build, 1).expect("a design scenario has a trial");
     let two = run_trial_uncached(&s, &build, 2).expect("a design scenario has a trial");
     let json = |t: &engine::TrialRecord| serde_json::to_string(t).expect("serialises");
