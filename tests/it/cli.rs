@@ -151,3 +151,15 @@ fn list_json_describes_every_scenario() {
     assert_eq!(defaults.len(), 1);
     assert_eq!(defaults[0]["id"], "db-disk-full");
 }
+
+#[test]
+fn bench_memory_probe_prints_the_peak_resident_bytes() {
+    let out = gameday(&["bench", "--memory", "30", "--span", "10m"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let bytes: u64 = out.stdout.trim().parse().expect("a byte count");
+    // More than the program itself, far less than a gigabyte.
+    assert!((1_000_000..1_000_000_000).contains(&bytes), "{bytes}");
+    let bad = gameday(&["bench", "--memory", "30", "--span", "soon"]);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    assert!(bad.stderr.contains("--span"), "{}", bad.stderr);
+}
