@@ -3,6 +3,8 @@
 
 mod assess;
 mod bench;
+#[cfg(test)]
+mod bench_tests;
 mod cli;
 mod commands;
 mod countdown;
