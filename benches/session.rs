@@ -61,14 +61,7 @@ fn ms(d: Duration) -> f64 {
 fn interactivity(c: &mut Criterion) {
     let shipped = shipped();
     let t = figures::commands(&shipped).expect("every shipped scenario plays");
-    let answers = figures::Timings {
-        samples: t
-            .samples
-            .iter()
-            .filter(|s| s.1 != "(start)")
-            .cloned()
-            .collect(),
-    };
+    let (answers, _) = t.answers_and_starts();
     let slowest = answers.slowest().cloned().unwrap_or_default();
     println!(
         "commands: {} on {} scenarios: median {:.3} ms, p99 {:.3} ms, max {:.3} ms (`{}` on {})",

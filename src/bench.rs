@@ -245,7 +245,16 @@ impl Timings {
     pub fn slowest(&self) -> Option<&(String, String, Duration)> {
         self.samples.iter().max_by_key(|s| s.2)
     }
+
+    /// The commands' answer times, and apart from them the sessions' start times.
+    pub fn answers_and_starts(self) -> (Timings, Timings) {
+        let (starts, answers) = self.samples.into_iter().partition(|s| s.1 == START);
+        (Timings { samples: answers }, Timings { samples: starts })
+    }
 }
+
+/// What [`commands`] records a session's start as, in place of a command.
+const START: &str = "(start)";
 
 fn timed(sim: &mut Sim, id: &str, line: &str, out: &mut Timings) {
     if sim.is_over() {
@@ -270,7 +279,7 @@ pub fn commands(shipped: &[Shipped]) -> Result<Timings, String> {
         let start = Instant::now();
         let mut sim = Sim::new(&scenario, 1);
         out.samples
-            .push((id.clone(), "(start)".into(), start.elapsed()));
+            .push((id.clone(), START.into(), start.elapsed()));
         let entry = scenario.traffic.entry.clone();
         let host = scenario
             .topology
@@ -686,22 +695,7 @@ pub fn run(shipped: &[Shipped], exe: &Path, full: bool) -> Result<(), String> {
     println!();
 
     let t = commands(shipped)?;
-    let answers = Timings {
-        samples: t
-            .samples
-            .iter()
-            .filter(|s| s.1 != "(start)")
-            .cloned()
-            .collect(),
-    };
-    let starts = Timings {
-        samples: t
-            .samples
-            .iter()
-            .filter(|s| s.1 == "(start)")
-            .cloned()
-            .collect(),
-    };
+    let (answers, starts) = t.answers_and_starts();
     println!(
         "interactivity: {} commands on {} shipped scenarios (looks, the reference solution, wait 6h)",
         answers.samples.len(),

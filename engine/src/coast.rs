@@ -15,7 +15,7 @@
 //! Everything scheduled still happens on its tick, because a step never reaches past anything
 //! due. Steps end on the minute grid, so `wait 1h` twice and `wait 2h` once step alike.
 
-use bevy_ecs::prelude::{Entity, World};
+use bevy_ecs::prelude::World;
 use scenarios::Dur;
 
 use crate::capacity::CapacityState;
@@ -29,14 +29,11 @@ use crate::design::{AutoFailover, DETECT};
 use crate::resources::{Alerts, Clock, Faults, Ops, ScriptedLogs};
 use crate::security::Security;
 use crate::storage::Storage;
-use crate::systems::processes::OS_RESERVED_MB;
+use crate::systems::processes::{DISK_MARKS, OS_RESERVED_MB};
 use crate::virt::{HvState, Virt};
 
 /// The longest step, and the grid steps end on.
 pub const COAST: Dur = Dur(60_000);
-
-/// Disk fill levels at which the kernel logs a warning (see `run_processes`).
-const DISK_MARKS: [f64; 3] = [0.9, 0.95, 1.0];
 
 /// The step a quiet stretch from the clock's time towards `target` would take — to the next
 /// whole minute, `target` or anything due, whichever is first; the tick when that is under two
@@ -174,7 +171,7 @@ fn hosts(world: &mut World, now: Dur, until: &mut Due) {
             + fills.get(spec.order).copied().unwrap_or(0.0);
         if st.power == Power::Up && writing > 0.0 && st.disk_gb > 0.0 {
             let level = st.disk_used_gb / st.disk_gb;
-            if let Some(mark) = DISK_MARKS.iter().find(|&&m| level < m) {
+            if let Some((mark, _)) = DISK_MARKS.iter().find(|(m, _)| level < *m) {
                 crossing = crossing.min((mark * st.disk_gb - st.disk_used_gb) / writing * 3_600.0);
             }
         }
@@ -183,7 +180,8 @@ fn hosts(world: &mut World, now: Dur, until: &mut Due) {
             Proc::Starting { until: t } | Proc::Crashed { retry: t } => until.at(Some(t)),
             Proc::Running | Proc::Stopped => {}
         }
-        if let Some(max_errors) = checked_by(world, inst.service) {
+        let service = world.get::<ServiceState>(inst.service);
+        if let Some(max_errors) = service.and_then(|s| checked_by(world, s)) {
             // The verdict the next check gives, as far as the backend alone decides it (a
             // backend the network hides fails its checks however healthy it is).
             let passes =
@@ -195,8 +193,7 @@ fn hosts(world: &mut World, now: Dur, until: &mut Due) {
             };
         }
         if st.power == Power::Up && inst.proc == Proc::Running {
-            let leak = world
-                .get::<ServiceState>(inst.service)
+            let leak = service
                 .and_then(|s| s.versions.get(inst.version))
                 .map_or(0.0, |v| v.leak_mb_per_min);
             if leak > 0.0 {
@@ -222,8 +219,8 @@ fn hosts(world: &mut World, now: Dur, until: &mut Due) {
 
 /// The error rate above which a service's load balancer fails its backends' checks, if one
 /// checks them.
-fn checked_by(world: &World, service: Entity) -> Option<f64> {
-    let lb = world.get::<ServiceState>(service)?.balanced_by?;
+fn checked_by(world: &World, service: &ServiceState) -> Option<f64> {
+    let lb = service.balanced_by?;
     world
         .get::<ServiceSpec>(lb)?
         .health_check

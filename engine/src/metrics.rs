@@ -185,13 +185,18 @@ struct Shape {
     cap: [u32; TIERS],
 }
 
+/// The finest metric bucket at a tick: ten seconds, or the tick if coarser.
+pub fn finest_bucket(tick: Dur) -> Dur {
+    Dur(tick.ms().max(10_000))
+}
+
 impl Shape {
     /// A service's history, which alerts, burn-rate windows and the grader read: 10 s buckets
     /// (or the tick, if coarser) for 720 buckets, 5 min buckets for a week, hourly ones for 100
     /// days. At hourly ticks (capacity horizons of months to a year) the coarsest tier keeps
     /// days, so a year's history fits.
     fn service(tick: Dur) -> Shape {
-        let fine = tick.ms().max(10_000);
+        let fine = finest_bucket(tick).ms();
         let coarse = if fine >= 3_600_000 {
             86_400_000
         } else {
@@ -211,7 +216,7 @@ impl Shape {
     /// estate over a day). These hold about 300. At hourly ticks hosts keep what services keep:
     /// such runs (capacity horizons) have few hosts and read months of them.
     fn host(tick: Dur) -> Shape {
-        let fine = tick.ms().max(10_000);
+        let fine = finest_bucket(tick).ms();
         if fine >= 3_600_000 {
             return Shape::service(tick);
         }

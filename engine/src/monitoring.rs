@@ -142,12 +142,9 @@ impl BurnWindow {
         let bad = rps * errors_pct / 100.0;
         self.origin.get_or_insert((at.ms(), rps, bad));
         self.reach_ms = at.ms() + step.ms();
-        if step.ms() == self.tick_ms {
-            self.add(at, rps, bad);
-        } else {
-            let ticks = step.ms() as f64 / self.tick_ms as f64;
-            self.add(at, rps * ticks, bad * ticks);
-        }
+        // A tick's step weighs exactly 1.0, so a tick adds the very bits it always did.
+        let ticks = step.ms() as f64 / self.tick_ms as f64;
+        self.add(at, rps * ticks, bad * ticks);
     }
 
     /// The burn rate at `now`: the share of requests that failed in the window over the share

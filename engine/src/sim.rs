@@ -7,6 +7,7 @@ use scenarios::{Dur, Scenario, clock_label};
 
 use crate::actions::{self, Applied};
 use crate::command::{Command, Query, parse};
+use crate::monitoring::AlertEdit;
 use crate::observe::observe;
 use crate::record::{CommandClass, CommandRecord, Event, RunRecord};
 use crate::resources::{Clock, Faults, Journal, Ledger, Log, ScenarioRes};
@@ -170,6 +171,12 @@ impl Sim {
         }
     }
 
+    /// Adds, changes or deletes an alert rule (records nothing; see [`Sim::execute`]).
+    pub(crate) fn edit_alerts(&mut self, edit: &AlertEdit) -> Result<Applied, SimError> {
+        self.disturbed();
+        crate::monitoring::apply(&mut self.world, edit)
+    }
+
     /// Notes that the world was changed from outside the tick: ticks run one by one until the
     /// change has settled.
     pub(crate) fn disturbed(&mut self) {
@@ -310,8 +317,7 @@ impl Sim {
                 )
             }
             Command::Alert(edit) => {
-                self.disturbed();
-                let applied = crate::monitoring::apply(&mut self.world, &edit)?;
+                let applied = self.edit_alerts(&edit)?;
                 (
                     Response::Done(applied.message),
                     CommandClass::Configure,

@@ -243,8 +243,7 @@ fn run_one(
                 let _ = sim.apply(&action);
             }
             Ok(Command::Alert(edit)) => {
-                sim.disturbed();
-                let _ = crate::monitoring::apply(&mut sim.world, &edit);
+                let _ = sim.edit_alerts(&edit);
             }
             _ => {}
         }

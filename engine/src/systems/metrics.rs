@@ -5,12 +5,10 @@ use bevy_ecs::prelude::{Entity, Local, Query, Res, ResMut};
 use crate::components::{
     HostSpec, HostState, Instance, Load, Power, ServiceLoad, ServiceSpec, ServiceState,
 };
+use crate::metrics::finest_bucket;
 use crate::resources::{Clock, MetricOwner, Metrics, Names};
 use crate::systems::processes::OS_RESERVED_MB;
 use scenarios::Dur;
-
-/// The finest metric bucket at ticks under ten seconds (see `Series::new`).
-const FINEST: Dur = Dur(10_000);
 
 pub type HostMetricQuery<'w, 's> = Query<
     'w,
@@ -58,7 +56,7 @@ pub fn record_metrics(
 /// The times at which this step samples the metrics: its start, and the start of every further
 /// finest bucket a step longer than one (a quiet stretch; see `coast`) covers.
 pub fn buckets(clock: &Clock) -> impl Iterator<Item = Dur> + Clone + use<> {
-    let bucket = clock.tick.ms().max(FINEST.ms());
+    let bucket = finest_bucket(clock.tick).ms();
     let (now, end) = (clock.now.ms(), clock.now.ms() + clock.step.ms());
     (now..end).step_by(bucket as usize).map(Dur)
 }

@@ -10,6 +10,13 @@ use crate::resources::{Clock, Log};
 
 /// Memory the OS and agents keep for themselves on every host.
 pub const OS_RESERVED_MB: f64 = 512.0;
+/// Fill levels of a disk at which the kernel logs, and how loudly.
+pub const DISK_MARKS: [(f64, Severity); 3] = [
+    (0.9, Severity::Warn),
+    (0.95, Severity::Warn),
+    (1.0, Severity::Error),
+];
+
 /// How long a supervisor (systemd's default `RestartSec=100ms`, plus exec) takes to try again
 /// after a crash; a database that cannot write its WAL keeps crashing at this pace.
 pub const SUPERVISOR_RETRY: Dur = Dur(5_000);
@@ -67,11 +74,7 @@ pub fn run_processes(
             st.disk_used_gb = (st.disk_used_gb + writing * dt / 3_600.0).min(st.disk_gb);
         }
         let after = st.disk_used_gb / st.disk_gb;
-        for (mark, sev) in [
-            (0.9, Severity::Warn),
-            (0.95, Severity::Warn),
-            (1.0, Severity::Error),
-        ] {
+        for (mark, sev) in DISK_MARKS {
             if before < mark && after >= mark {
                 log.push(
                     name,
