@@ -15,7 +15,7 @@
 //! Everything scheduled still happens on its tick, because a step never reaches past anything
 //! due. Steps end on the minute grid, so `wait 1h` twice and `wait 2h` once step alike.
 
-use bevy_ecs::prelude::World;
+use bevy_ecs::prelude::{Entity, World};
 use scenarios::Dur;
 
 use crate::capacity::CapacityState;
@@ -161,6 +161,9 @@ fn hosts(world: &mut World, now: Dur, until: &mut Due) {
     let mut crossing = f64::INFINITY;
     let mut unsettled = false;
     let mut query = world.query::<(&HostSpec, &HostState, Option<&Instance>, &Load)>();
+    // Hosts of one service mostly come one after another: look each service up once per run
+    // of its hosts, not once per host.
+    let mut last: Option<(Entity, Option<&ServiceState>, Option<f64>)> = None;
     for (spec, st, inst, load) in query.iter(world) {
         match st.power {
             Power::Booting { until: t } => until.at(Some(t)),
@@ -180,8 +183,16 @@ fn hosts(world: &mut World, now: Dur, until: &mut Due) {
             Proc::Starting { until: t } | Proc::Crashed { retry: t } => until.at(Some(t)),
             Proc::Running | Proc::Stopped => {}
         }
-        let service = world.get::<ServiceState>(inst.service);
-        if let Some(max_errors) = service.and_then(|s| checked_by(world, s)) {
+        let (service, checked) = match last {
+            Some((e, service, checked)) if e == inst.service => (service, checked),
+            _ => {
+                let service = world.get::<ServiceState>(inst.service);
+                let checked = service.and_then(|s| checked_by(world, s));
+                last = Some((inst.service, service, checked));
+                (service, checked)
+            }
+        };
+        if let Some(max_errors) = checked {
             // The verdict the next check gives, as far as the backend alone decides it (a
             // backend the network hides fails its checks however healthy it is).
             let passes =

@@ -39,18 +39,22 @@ pub fn record_metrics(
     services: ServiceMetricQuery,
     mut members: Local<Members>,
 ) {
-    let at = buckets(&clock);
+    let (at, count) = bucket_run(&clock);
     sample(&names, &hosts, &services, &mut members, |owner, values| {
         let set = match owner {
             MetricOwner::Host(i) => metrics.hosts.get_mut(i),
             MetricOwner::Service(i) => metrics.services.get_mut(i),
         };
         if let Some(set) = set {
-            for t in at.clone() {
-                set.push(t, values);
-            }
+            set.push_run(at, count, values);
         }
     });
+}
+
+/// The first time [`buckets`] gives and how many it gives.
+fn bucket_run(clock: &Clock) -> (Dur, u32) {
+    let bucket = finest_bucket(clock.tick).ms();
+    (clock.now, clock.step.ms().div_ceil(bucket) as u32)
 }
 
 /// The times at which this step samples the metrics: its start, and the start of every further
