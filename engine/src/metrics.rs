@@ -253,6 +253,8 @@ impl Points {
 struct Shape {
     bucket_ms: [u64; TIERS],
     cap: [u32; TIERS],
+    /// Tiers in use: fewer than [`TIERS`] where the tick is as coarse as a tier's bucket.
+    tiers: usize,
 }
 
 /// The finest metric bucket at a tick: ten seconds, or the tick if coarser.
@@ -272,10 +274,10 @@ impl Shape {
         } else {
             3_600_000
         };
-        Shape {
-            bucket_ms: [fine, fine.max(300_000), fine.max(coarse)],
-            cap: [720, 2_016, 2_400],
-        }
+        Shape::new(
+            [fine, fine.max(300_000), fine.max(coarse)],
+            [720, 2_016, 2_400],
+        )
     }
 
     /// A host's history: 10 s buckets (or the tick) for half an hour, the default window of
@@ -290,10 +292,33 @@ impl Shape {
         if fine >= 3_600_000 {
             return Shape::service(tick);
         }
-        Shape {
-            bucket_ms: [fine, fine.max(300_000), fine.max(3_600_000)],
-            cap: [180, 72, 2_400],
+        Shape::new(
+            [fine, fine.max(300_000), fine.max(3_600_000)],
+            [180, 72, 2_400],
+        )
+    }
+
+    /// Tiers of these buckets and caps, where tiers of one bucket width (the tick as coarse as
+    /// both) are one tier keeping the longer span: the same points, written once.
+    fn new(bucket_ms: [u64; TIERS], cap: [u32; TIERS]) -> Shape {
+        let mut shape = Shape {
+            bucket_ms: [0; TIERS],
+            cap: [0; TIERS],
+            tiers: 0,
+        };
+        for (b, c) in bucket_ms.into_iter().zip(cap) {
+            match shape.tiers.checked_sub(1) {
+                Some(last) if shape.bucket_ms[last] == b => {
+                    shape.cap[last] = shape.cap[last].max(c);
+                }
+                _ => {
+                    shape.bucket_ms[shape.tiers] = b;
+                    shape.cap[shape.tiers] = c;
+                    shape.tiers += 1;
+                }
+            }
         }
+        shape
     }
 
     fn span(&self, tier: usize) -> u64 {
@@ -386,7 +411,7 @@ impl<const K: usize> Group<K> {
     /// its bucket in progress when the mean falls past it.
     fn carry_up(&mut self, tier: usize, bucket: u64, means: [f64; K]) {
         let up = tier + 1;
-        if up == TIERS {
+        if up == self.shape.tiers {
             return;
         }
         let at = bucket * self.shape.bucket_ms[tier];
@@ -534,9 +559,9 @@ impl SeriesView<'_> {
     /// including the bucket in progress.
     pub fn window(&self, now: Dur, span: Dur) -> (Dur, Vec<(Dur, f32)>) {
         let shape = self.shape;
-        let i = (0..TIERS)
+        let i = (0..shape.tiers)
             .position(|t| shape.span(t) >= span.ms())
-            .unwrap_or(TIERS - 1);
+            .unwrap_or(shape.tiers - 1);
         let slot = &self.slots[i];
         let open = if i == 0 {
             self.open
@@ -867,6 +892,25 @@ mod tests {
             );
         }
         assert_eq!(h.get(Metric::Steal).latest(), h.get(Metric::Cpu).latest());
+    }
+
+    #[test]
+    fn at_hourly_ticks_one_hourly_tier_keeps_twelve_weeks() {
+        let hour = Dur::from_mins(60);
+        let mut s = MetricSet::service(hour);
+        for h in 0..(100 * 24) {
+            s.push(Dur(h * hour.ms()), [h as f64; COMMON]);
+        }
+        let now = Dur(100 * 24 * hour.ms() - 1);
+        // Eight weeks in hours, the hour in progress last, as a day's window shows it.
+        let (bucket, points) = s.get(Metric::Rps).window(now, Dur::from_mins(56 * 1_440));
+        assert_eq!((bucket, points.len()), (hour, 56 * 24));
+        assert_eq!(points.last(), Some(&(Dur(2_399 * hour.ms()), 2_399.0)));
+        let (_, day) = s.get(Metric::Rps).window(now, Dur::from_mins(1_440));
+        assert_eq!(day.last(), points.last());
+        // Past twelve weeks, days.
+        let (bucket, points) = s.get(Metric::Rps).window(now, Dur::from_mins(90 * 1_440));
+        assert_eq!((bucket, points.len()), (Dur::from_mins(1_440), 90));
     }
 
     #[test]
