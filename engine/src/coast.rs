@@ -16,6 +16,7 @@
 //! due. Steps end on the minute grid, so `wait 1h` twice and `wait 2h` once step alike.
 
 use bevy_ecs::prelude::{Entity, World};
+use bevy_ecs::query::QueryState;
 use scenarios::Dur;
 
 use crate::capacity::CapacityState;
@@ -35,17 +36,40 @@ use crate::virt::{HvState, Virt};
 /// The longest step, and the grid steps end on.
 pub const COAST: Dur = Dur(60_000);
 
+type HostProbe = (
+    &'static HostSpec,
+    &'static HostState,
+    Option<&'static Instance>,
+    &'static Load,
+);
+
+/// The queries [`next`] asks of the world at every step, made once: making a query state
+/// matches it against every archetype, and per step that was half the allocations of a run.
+pub struct Probe {
+    hosts: QueryState<HostProbe>,
+    services: QueryState<&'static ServiceSpec>,
+}
+
+impl Probe {
+    pub fn new(world: &mut World) -> Probe {
+        Probe {
+            hosts: world.query(),
+            services: world.query(),
+        }
+    }
+}
+
 /// The step a quiet stretch from the clock's time towards `target` would take — to the next
 /// whole minute, `target` or anything due, whichever is first; the tick when that is under two
 /// ticks or something is under way — and whether the estate is calm: nothing under way and
 /// nothing due on this tick.
-pub fn next(world: &mut World, target: Dur) -> (Dur, bool) {
+pub fn next(world: &World, probe: &mut Probe, target: Dur) -> (Dur, bool) {
     let clock = *world.resource::<Clock>();
     let (now, tick) = (clock.now.ms(), clock.tick.ms().max(1));
     if tick >= COAST.ms() {
         return (clock.tick, false);
     }
-    let Some(until) = quiet_until(world, clock.now) else {
+    let Some(until) = quiet_until(world, probe, clock.now) else {
         return (clock.tick, false);
     };
     let grid = (now / COAST.ms() + 1) * COAST.ms();
@@ -61,7 +85,7 @@ pub fn next(world: &mut World, target: Dur) -> (Dur, bool) {
 
 /// How long the estate stays quiet from `now`: the earliest time anything is due, or `None`
 /// when something is under way that needs every tick.
-fn quiet_until(world: &mut World, now: Dur) -> Option<Dur> {
+fn quiet_until(world: &World, probe: &mut Probe, now: Dur) -> Option<Dur> {
     if busy(world, now) {
         return None;
     }
@@ -112,7 +136,7 @@ fn quiet_until(world: &mut World, now: Dur) -> Option<Dur> {
         .iter()
         .map(|p| p.0)
         .min());
-    hosts(world, now, &mut until);
+    hosts(world, probe, now, &mut until);
     Some(Dur(until.0))
 }
 
@@ -151,7 +175,7 @@ fn busy(world: &World, now: Dur) -> bool {
 
 /// What the hosts have due: a boot, a process start or restart, a load balancer's next check
 /// while a backend's verdict is changing, a filling disk or a leaking process crossing a line.
-fn hosts(world: &mut World, now: Dur, until: &mut Due) {
+fn hosts(world: &World, probe: &mut Probe, now: Dur, until: &mut Due) {
     let fills: Vec<f64> = world
         .resource::<Storage>()
         .volumes
@@ -160,11 +184,10 @@ fn hosts(world: &mut World, now: Dur, until: &mut Due) {
         .collect();
     let mut crossing = f64::INFINITY;
     let mut unsettled = false;
-    let mut query = world.query::<(&HostSpec, &HostState, Option<&Instance>, &Load)>();
     // Hosts of one service mostly come one after another: look each service up once per run
     // of its hosts, not once per host.
     let mut last: Option<(Entity, Option<&ServiceState>, Option<f64>)> = None;
-    for (spec, st, inst, load) in query.iter(world) {
+    for (spec, st, inst, load) in probe.hosts.iter(world) {
         match st.power {
             Power::Booting { until: t } => until.at(Some(t)),
             Power::Up | Power::Down => {}
@@ -218,8 +241,7 @@ fn hosts(world: &mut World, now: Dur, until: &mut Due) {
     }
     if unsettled {
         // Every check counts while a backend's verdict is changing: stop at the next one.
-        let mut services = world.query::<&ServiceSpec>();
-        for spec in services.iter(world) {
+        for spec in probe.services.iter(world) {
             if let Some(hc) = &spec.health_check {
                 let every = hc.interval.ms().max(1);
                 until.at(Some(Dur((now.ms() / every + 1) * every)));

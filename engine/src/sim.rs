@@ -82,6 +82,8 @@ pub struct Sim {
     /// Ticks a change takes to settle: one per tier of the call graph at the least (as in
     /// `Sim::new`), and more while queues and their callers adjust to each other.
     settle: usize,
+    /// What `coast` reads of the world before each step.
+    probe: crate::coast::Probe,
 }
 
 impl std::fmt::Debug for Sim {
@@ -106,7 +108,9 @@ impl Sim {
                 .run_system_once(route_traffic)
                 .expect("route_traffic's parameters are all present after build");
         }
+        let probe = crate::coast::Probe::new(&mut world);
         let mut sim = Sim {
+            probe,
             world,
             schedule: schedule(),
             seed,
@@ -154,7 +158,7 @@ impl Sim {
         let limit = self.time_limit();
         let target = Dur(self.now().ms().saturating_add(d.ms()).min(limit.ms()));
         while self.now() < target {
-            let (quiet, calm) = crate::coast::next(&mut self.world, target);
+            let (quiet, calm) = crate::coast::next(&self.world, &mut self.probe, target);
             let step = if calm && self.calm >= self.settle {
                 quiet
             } else {

@@ -112,50 +112,31 @@ impl HostTable {
     }
 }
 
-/// The hosts a service's callers send requests to.
+/// The hosts a service's callers send requests to, into `out` (a buffer kept from tick to
+/// tick, so routing allocates nothing per service).
 pub fn endpoints(
     spec: &ServiceSpec,
     state: &ServiceState,
     serving_host: impl Fn(Entity) -> bool,
     host_ok: impl Fn(Entity) -> (bool, bool),
-) -> Vec<Entity> {
+    out: &mut Vec<Entity>,
+) {
+    out.clear();
     if spec.kind == ServiceKind::Database {
-        return state.primary.into_iter().collect();
+        out.extend(state.primary);
+        return;
     }
+    let members = state.members.iter().copied();
     // host_ok(e) = (decommissioned, (drained, in_pool)) flattened as (usable, in_pool)
     if state.balanced_by.is_some() {
-        let pooled: Vec<Entity> = state
-            .members
-            .iter()
-            .copied()
-            .filter(|&m| host_ok(m) == (true, true))
-            .collect();
-        if !pooled.is_empty() {
-            return pooled;
-        }
-        // Every backend failed its checks: load balancers fail open and try them all.
-        return state
-            .members
-            .iter()
-            .copied()
-            .filter(|&m| host_ok(m).0)
-            .collect();
-    }
-    let up: Vec<Entity> = state
-        .members
-        .iter()
-        .copied()
-        .filter(|&m| host_ok(m).0 && serving_host(m))
-        .collect();
-    if up.is_empty() {
-        state
-            .members
-            .iter()
-            .copied()
-            .filter(|&m| host_ok(m).0)
-            .collect()
+        out.extend(members.clone().filter(|&m| host_ok(m) == (true, true)));
     } else {
-        up
+        out.extend(members.clone().filter(|&m| host_ok(m).0 && serving_host(m)));
+    }
+    if out.is_empty() {
+        // Every backend failed its checks: load balancers fail open and try them all; with
+        // nothing serving, callers still try every usable host.
+        out.extend(members.filter(|&m| host_ok(m).0));
     }
 }
 
@@ -209,68 +190,95 @@ fn mixture_p99(tails: &mut [(f64, f64)]) -> f64 {
 
 /// How a service looks to callers this tick: its last results and, for each caller zone, the share
 /// of its endpoints reachable with their mean one-way latency and loss.
+#[derive(Debug, Default)]
 struct Callee {
+    /// Seen this tick (a service missing from the world is not).
+    live: bool,
     ok: f64,
     mean_ms: f64,
     p99_ms: f64,
     by_zone: Vec<(f64, f64, f64)>,
 }
 
+/// Buffers `route_traffic` fills afresh each tick, kept so a tick allocates nothing.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    inbound: Vec<f64>,
+    at_entry: Vec<(f64, f64, f64)>,
+    callees: Vec<Callee>,
+    orders: Vec<(Entity, usize)>,
+    targets: Vec<Entity>,
+    count: Vec<f64>,
+    tails: Vec<(f64, f64)>,
+    down_by_zone: Vec<Option<(f64, f64, f64)>>,
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the callee, what it is seen through, and the buffers it is written with"
+)]
 fn callee_view(
     spec: &ServiceSpec,
     state: &ServiceState,
     load: &ServiceLoad,
     table: &HostTable,
     net: &Network,
-) -> Callee {
-    let targets = endpoints(spec, state, |e| table.serving(e), |e| table.usable(e));
+    targets: &mut Vec<Entity>,
+    count: &mut Vec<f64>,
+    out: &mut Callee,
+) {
+    endpoints(
+        spec,
+        state,
+        |e| table.serving(e),
+        |e| table.usable(e),
+        targets,
+    );
     let zones = net.zones.len();
-    let mut count = vec![0.0; zones];
-    for &t in &targets {
+    count.clear();
+    count.resize(zones, 0.0);
+    for &t in targets.iter() {
         if let Some(row) = table.get(t) {
             count[row.zone] += 1.0;
         }
     }
     let n = targets.len().max(1) as f64;
-    let by_zone = (0..zones)
-        .map(|from| {
-            let (mut reach, mut lat, mut loss) = (0.0, 0.0, 0.0);
-            for (to, &c) in count.iter().enumerate() {
-                if c > 0.0
-                    && let Some((l, p)) = net.between(from, to)
-                {
-                    reach += c;
-                    lat += c * l;
-                    loss += c * p;
-                }
+    out.by_zone.clear();
+    out.by_zone.extend((0..zones).map(|from| {
+        let (mut reach, mut lat, mut loss) = (0.0, 0.0, 0.0);
+        for (to, &c) in count.iter().enumerate() {
+            if c > 0.0
+                && let Some((l, p)) = net.between(from, to)
+            {
+                reach += c;
+                lat += c * l;
+                loss += c * p;
             }
-            if reach > 0.0 {
-                (reach / n, lat / reach, loss / reach)
-            } else {
-                (0.0, 0.0, 0.0)
-            }
-        })
-        .collect();
-    Callee {
-        ok: load.ok,
-        mean_ms: load.mean_ms,
-        p99_ms: load.p99_ms,
-        by_zone,
-    }
+        }
+        if reach > 0.0 {
+            (reach / n, lat / reach, loss / reach)
+        } else {
+            (0.0, 0.0, 0.0)
+        }
+    }));
+    out.live = true;
+    out.ok = load.ok;
+    out.mean_ms = load.mean_ms;
+    out.p99_ms = load.p99_ms;
 }
 
 /// Downstream effect on one request of `spec`'s instance in `zone`: (success share, mean ms, p99 extra ms).
 fn downstream(
     spec: &ServiceSpec,
     zone: usize,
-    callees: &[Option<Callee>],
+    callees: &[Callee],
     order: impl Fn(Entity) -> Option<usize>,
     firewall: impl Fn(usize) -> f64,
 ) -> (f64, f64, f64) {
     let (mut ok, mut mean, mut p99) = (1.0, 0.0, 0.0);
     for &(callee, k) in &spec.calls {
         let Some(i) = order(callee) else { continue };
-        let Some(c) = callees[i].as_ref() else {
+        let Some(c) = callees.get(i).filter(|c| c.live) else {
             continue;
         };
         let (r, one_way, loss) = c.by_zone[zone];
@@ -302,7 +310,12 @@ pub fn route_traffic(
     mut ledger: ResMut<Ledger>,
     mut hosts: HostQuery,
     mut services: ServiceQuery,
-    (mut marked, mut table, mut memo): (Local<Vec<bool>>, Local<HostTable>, Local<Memo>),
+    (mut marked, mut table, mut memo, mut scratch): (
+        Local<Vec<bool>>,
+        Local<HostTable>,
+        Local<Memo>,
+        Local<Scratch>,
+    ),
     virt: Res<Virt>,
     backfill: Option<Res<Backfill>>,
 ) {
@@ -320,7 +333,18 @@ pub fn route_traffic(
         };
         rate *= (1.0 + traffic.noise * n).max(0.0);
     }
-    let mut inbound = vec![0.0; names.services.len()];
+    let Scratch {
+        inbound,
+        at_entry,
+        callees,
+        orders,
+        targets,
+        count,
+        tails,
+        down_by_zone,
+    } = &mut *scratch;
+    inbound.clear();
+    inbound.resize(names.services.len(), 0.0);
     // Demand enters at the entry service, or is split by a DNS record over its targets.
     let entries = dns.entries(&names, clock.now);
     if entries.is_empty() {
@@ -332,14 +356,17 @@ pub fn route_traffic(
         }
     }
     // (requests, success share, p99) of each entry service.
-    let mut at_entry: Vec<(f64, f64, f64)> = Vec::with_capacity(entries.len());
+    at_entry.clear();
     // Callers see callees as they were at the end of the last tick.
     table.fill(&hosts);
-    let mut callees: Vec<Option<Callee>> = (0..names.services.len()).map(|_| None).collect();
-    let mut orders: Vec<(Entity, usize)> = Vec::with_capacity(names.services.len());
+    callees.resize_with(names.services.len(), Callee::default);
+    callees.iter_mut().for_each(|c| c.live = false);
+    orders.clear();
     for &se in &names.services {
-        if let Ok((spec, state, load)) = services.get(se) {
-            callees[spec.order] = Some(callee_view(spec, state, load, &table, &net));
+        if let Ok((spec, state, load)) = services.get(se)
+            && let Some(out) = callees.get_mut(spec.order)
+        {
+            callee_view(spec, state, load, &table, &net, targets, count, out);
             orders.push((se, spec.order));
         }
     }
@@ -351,7 +378,13 @@ pub fn route_traffic(
             continue;
         };
         let lam = inbound[spec.order];
-        let targets = endpoints(spec, state, |e| table.serving(e), |e| table.usable(e));
+        endpoints(
+            spec,
+            state,
+            |e| table.serving(e),
+            |e| table.usable(e),
+            targets,
+        );
         let per = if targets.is_empty() {
             0.0
         } else {
@@ -359,13 +392,14 @@ pub fn route_traffic(
         };
         let (mut ok_sum, mut mean_sum, mut serving_n) = (0.0, 0.0, 0usize);
         // (p99, successful req/s) of each instance, for the service-wide p99.
-        let mut tails: Vec<(f64, f64)> = Vec::new();
+        tails.clear();
         let mut forwarded = 0.0;
         // Without firewall rules what an instance's calls see depends only on its zone: work it
         // out once per zone.
         let per_zone = sec.call_share.is_empty();
-        let mut down_by_zone: Vec<Option<(f64, f64, f64)>> = vec![None; net.zones.len()];
-        for &h in &targets {
+        down_by_zone.clear();
+        down_by_zone.resize(net.zones.len(), None);
+        for &h in targets.iter() {
             let Ok((_, hspec, hst, inst, mut slot)) = hosts.get_mut(h) else {
                 continue;
             };
@@ -382,7 +416,7 @@ pub fn route_traffic(
                 let calls = match down_by_zone.get(hspec.zone) {
                     Some(Some(known)) if per_zone => *known,
                     _ => {
-                        let d = downstream(spec, hspec.zone, &callees, order, |i| {
+                        let d = downstream(spec, hspec.zone, callees, order, |i| {
                             sec.call_share(hspec.order, i)
                         });
                         if per_zone && let Some(slot) = down_by_zone.get_mut(hspec.zone) {
@@ -472,7 +506,7 @@ pub fn route_traffic(
                 };
             }
         }
-        let p99_max = mixture_p99(&mut tails);
+        let p99_max = mixture_p99(tails);
         let ok = if lam > 0.0 {
             ok_sum / lam
         } else if targets.is_empty() {
