@@ -125,11 +125,13 @@ impl Dns {
         self.records.iter().position(|r| r.name == name)
     }
 
-    /// The services demand enters at and each one's share of it.
-    pub fn entries(&self, names: &Names, at: Dur) -> Vec<(Entity, f64)> {
+    /// The services demand enters at and each one's share of it, into `out` (cleared first; a
+    /// buffer kept from tick to tick).
+    pub fn entries_into(&self, names: &Names, at: Dur, out: &mut Vec<(Entity, f64)>) {
+        out.clear();
         match self.entry {
-            Some(i) => self.records[i].split(at),
-            None => names.entry.map(|e| vec![(e, 1.0)]).unwrap_or_default(),
+            Some(i) => out.extend(self.records[i].split(at)),
+            None => out.extend(names.entry.map(|e| (e, 1.0))),
         }
     }
 }

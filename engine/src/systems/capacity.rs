@@ -1,7 +1,7 @@
 //! `account_capacity`: each tick, the money the estate costs (on-prem running costs, cloud hours
 //! on demand and reserved), and how busy each planned service is, for the capacity KPIs.
 
-use bevy_ecs::prelude::World;
+use bevy_ecs::prelude::{Local, World};
 use scenarios::Dur;
 
 use crate::capacity::{CapacityState, day_waste, demand_and_capacity, utilisation};
@@ -10,31 +10,41 @@ use crate::resources::{Clock, Ledger, Names, ScenarioRes};
 
 const DAY_MS: u64 = 86_400_000;
 
-pub fn account_capacity(world: &mut World) {
+/// What one tick gathers before booking it, kept from tick to tick so a tick allocates nothing.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    /// Hosts that cost money now: everything not decommissioned, by `order`.
+    live: Vec<usize>,
+    /// (demand, capacity, cost per hour of its hosts) of each planned service.
+    tiers: Vec<(f64, f64, f64)>,
+    /// Cloud hosts running, by host type.
+    running: Vec<u32>,
+}
+
+pub fn account_capacity(world: &mut World, mut gathered: Local<Gathered>) {
     if world.get_resource::<CapacityState>().is_none() {
         return;
     }
     let clock = *world.resource::<Clock>();
     let hours = clock.step.ms() as f64 / 3_600_000.0;
     let now = clock.now;
-    // Hosts that cost money now: everything not decommissioned, by `order`.
-    let live: Vec<usize> = world
-        .resource::<Names>()
-        .hosts
-        .iter()
-        .filter_map(|&h| {
+    let Gathered {
+        live,
+        tiers,
+        running,
+    } = &mut *gathered;
+    {
+        let world: &World = world;
+        live.clear();
+        live.extend(world.resource::<Names>().hosts.iter().filter_map(|&h| {
             let st = world.get::<HostState>(h)?;
             (st.power != Power::Decommissioned)
                 .then(|| world.get::<HostSpec>(h).map(|s| s.order))?
-        })
-        .collect();
-    let services = world.resource::<CapacityState>().services.clone();
-    // (demand, capacity, cost per hour of its hosts) of each planned service.
-    let tiers: Vec<(f64, f64, f64)> = services
-        .iter()
-        .map(|&s| {
+        }));
+        let state = world.resource::<CapacityState>();
+        tiers.clear();
+        tiers.extend(state.services.iter().map(|&s| {
             let (d, c) = demand_and_capacity(world, s);
-            let state = world.resource::<CapacityState>();
             let cost: f64 = world
                 .get::<crate::components::ServiceState>(s)
                 .map(|st| {
@@ -47,8 +57,8 @@ pub fn account_capacity(world: &mut World) {
                 })
                 .unwrap_or(0.0);
             (d, c, cost)
-        })
-        .collect();
+        }));
+    }
     let breached = {
         let ledger = world.resource::<Ledger>();
         let slo = &world.resource::<ScenarioRes>().0.slo;
@@ -59,8 +69,9 @@ pub fn account_capacity(world: &mut World) {
     let mut state = world.resource_mut::<CapacityState>();
     let state = &mut *state;
     let types = state.plan.host_types.len();
-    let mut running = vec![0u32; types];
-    for order in live {
+    running.clear();
+    running.resize(types, 0);
+    for &order in live.iter() {
         let Some(b) = state.billing.get(order) else {
             continue;
         };

@@ -1,7 +1,7 @@
 //! `check_health`: load balancers probe their pool; a backend leaves after `unhealthy_after`
 //! failed checks and returns after two passes (HAProxy's `fall`/`rise`, AWS target groups alike).
 
-use bevy_ecs::prelude::{Entity, Query, Res, ResMut};
+use bevy_ecs::prelude::{Entity, Local, Query, Res, ResMut};
 
 use crate::components::{
     HostSpec, HostState, Instance, Load, Power, Proc, ServiceSpec, ServiceState,
@@ -22,6 +22,7 @@ pub fn check_health(
     mut log: ResMut<Log>,
     services: Query<(&ServiceSpec, &ServiceState)>,
     mut hosts: Query<(&HostSpec, &HostState, Option<&mut Instance>, &Load)>,
+    mut pool: Local<Vec<Entity>>,
 ) {
     let now = clock.now;
     for &lb in &names.services {
@@ -48,14 +49,16 @@ pub fn check_health(
         else {
             continue;
         };
-        let pool: Vec<Entity> = names
-            .services
-            .iter()
-            .filter_map(|&s| services.get(s).ok())
-            .filter(|(_, st)| st.balanced_by == Some(lb))
-            .flat_map(|(_, st)| st.members.iter().copied())
-            .collect();
-        for m in pool {
+        pool.clear();
+        pool.extend(
+            names
+                .services
+                .iter()
+                .filter_map(|&s| services.get(s).ok())
+                .filter(|(_, st)| st.balanced_by == Some(lb))
+                .flat_map(|(_, st)| st.members.iter().copied()),
+        );
+        for &m in pool.iter() {
             let Ok((spec, st, Some(mut inst), load)) = hosts.get_mut(m) else {
                 continue;
             };

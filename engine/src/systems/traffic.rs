@@ -203,6 +203,7 @@ struct Callee {
 /// Buffers `route_traffic` fills afresh each tick, kept so a tick allocates nothing.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    entries: Vec<(Entity, f64)>,
     inbound: Vec<f64>,
     at_entry: Vec<(f64, f64, f64)>,
     callees: Vec<Callee>,
@@ -334,6 +335,7 @@ pub fn route_traffic(
         rate *= (1.0 + traffic.noise * n).max(0.0);
     }
     let Scratch {
+        entries,
         inbound,
         at_entry,
         callees,
@@ -346,11 +348,11 @@ pub fn route_traffic(
     inbound.clear();
     inbound.resize(names.services.len(), 0.0);
     // Demand enters at the entry service, or is split by a DNS record over its targets.
-    let entries = dns.entries(&names, clock.now);
+    dns.entries_into(&names, clock.now, entries);
     if entries.is_empty() {
         return;
     }
-    for &(e, share) in &entries {
+    for &(e, share) in entries.iter() {
         if let Ok((spec, ..)) = services.get(e) {
             inbound[spec.order] += rate * share;
         }
