@@ -100,7 +100,7 @@ impl Sim {
     /// Builds the estate, settles the steady state and runs the first tick, so every view has data.
     pub fn new(scenario: &Scenario, seed: u64) -> Sim {
         let mut world = build(scenario, seed);
-        crate::history::backfill(&mut world);
+        crate::history::backfill(&mut world, seed);
         // Callers see their callees one tick late; before t = 0 the estate has been running for
         // ever, so route traffic once per tier of the call graph to reach the steady state.
         for _ in 0..scenario.topology.services.len() {
