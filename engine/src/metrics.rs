@@ -71,6 +71,20 @@ impl Decoder<'_> {
         (v & ((1u64 << n) - 1)) as u32
     }
 
+    /// Moves past a whole block without rebuilding its points: the first point's raw bits, then
+    /// each point's control bit, its new window if it has one, and the window's bits.
+    fn skip_block(&mut self) {
+        self.pos += 32;
+        let mut width = 0;
+        for _ in 1..BLOCK {
+            if self.read(1) == 1 {
+                // Five bits of leading zeros, then five of width - 1.
+                width = (self.read(10) >> 5) + 1;
+            }
+            self.pos += width;
+        }
+    }
+
     /// The next point's bits; `first` for the first point of a block.
     fn next(&mut self, first: bool) -> u32 {
         if first {
@@ -227,9 +241,7 @@ impl Points {
     fn trim(&mut self, keep: usize) {
         while self.len() >= keep + BLOCK as usize {
             let mut d = self.decoder();
-            for i in 0..BLOCK {
-                d.next(i == 0);
-            }
+            d.skip_block();
             let (drop, start) = (d.pos / 32, d.pos % 32);
             self.words
                 .copy_within(drop as usize..(self.end / 32) as usize, 0);
