@@ -152,6 +152,16 @@ impl Points {
         self.end += n;
     }
 
+    /// Appends the low `n` bits of `v` (`n` at most 64).
+    fn write_long(&mut self, v: u64, n: u32) {
+        if n > 32 {
+            self.write(v as u32, 32);
+            self.write((v >> 32) as u32, n - 32);
+        } else {
+            self.write(v as u32, n);
+        }
+    }
+
     /// Appends `n` zero bits.
     fn zeros(&mut self, n: u32) {
         let mut left = n;
@@ -188,17 +198,22 @@ impl Points {
             let (lead, trail) = (x.leading_zeros(), x.trailing_zeros());
             let fits = x == 0
                 || (ww > 0 && lead >= wl && trail >= 32 - wl - ww && ww + lead + trail <= 42);
+            // Each point's code is put together first and written at once: control bit, then
+            // the window if new, then the bits, lowest first.
             if fits {
-                self.write(0, 1);
-                if ww > 0 {
-                    self.write(x >> (32 - wl - ww), ww);
-                }
+                let code = if ww > 0 {
+                    u64::from(x >> (32 - wl - ww)) << 1
+                } else {
+                    0
+                };
+                self.write_long(code, 1 + ww);
             } else {
                 let width = 32 - lead - trail;
-                self.write(1, 1);
-                self.write(lead, 5);
-                self.write(width - 1, 5);
-                self.write(x >> trail, width);
+                let code = 1
+                    | u64::from(lead) << 1
+                    | u64::from(width - 1) << 6
+                    | u64::from(x >> trail) << 11;
+                self.write_long(code, 11 + width);
                 self.set_marks(self.start(), lead, width);
             }
         }
