@@ -176,12 +176,7 @@ fn busy(world: &World, now: Dur) -> bool {
 /// What the hosts have due: a boot, a process start or restart, a load balancer's next check
 /// while a backend's verdict is changing, a filling disk or a leaking process crossing a line.
 fn hosts(world: &World, probe: &mut Probe, now: Dur, until: &mut Due) {
-    let fills: Vec<f64> = world
-        .resource::<Storage>()
-        .volumes
-        .iter()
-        .map(|v| v.fill_gb_per_hour)
-        .collect();
+    let volumes = &world.resource::<Storage>().volumes;
     let mut crossing = f64::INFINITY;
     let mut unsettled = false;
     // Hosts of one service mostly come one after another: look each service up once per run
@@ -194,7 +189,7 @@ fn hosts(world: &World, probe: &mut Probe, now: Dur, until: &mut Due) {
             Power::Decommissioned => continue,
         }
         let writing: f64 = st.rogues.iter().map(|r| r.gb_per_hour).sum::<f64>()
-            + fills.get(spec.order).copied().unwrap_or(0.0);
+            + volumes.get(spec.order).map_or(0.0, |v| v.fill_gb_per_hour);
         if st.power == Power::Up && writing > 0.0 && st.disk_gb > 0.0 {
             let level = st.disk_used_gb / st.disk_gb;
             if let Some((mark, _)) = DISK_MARKS.iter().find(|(m, _)| level < *m) {

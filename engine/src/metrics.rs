@@ -165,13 +165,11 @@ impl Points {
     /// Appends `n` zero bits.
     fn zeros(&mut self, n: u32) {
         let mut left = n;
-        while self.end % 32 + left >= 32 {
-            let step = 32 - self.end % 32;
-            self.flush();
-            self.end += step;
-            left -= step;
+        while left > 0 {
+            let k = left.min(32);
+            self.write(0, k);
+            left -= k;
         }
-        self.end += left;
     }
 
     /// Makes room for more words than the `used` held, growing by an eighth rather than

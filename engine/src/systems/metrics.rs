@@ -51,7 +51,8 @@ pub fn record_metrics(
     });
 }
 
-/// The first time [`buckets`] gives and how many it gives.
+/// The first time at which this step samples the metrics and how many times it does, a finest
+/// bucket apart: one, or every bucket a quiet stretch (see `coast`) covers.
 fn bucket_run(clock: &Clock) -> (Dur, u32) {
     let bucket = finest_bucket(clock.tick).ms();
     (clock.now, clock.step.ms().div_ceil(bucket) as u32)
@@ -61,8 +62,8 @@ fn bucket_run(clock: &Clock) -> (Dur, u32) {
 /// finest bucket a step longer than one (a quiet stretch; see `coast`) covers.
 pub fn buckets(clock: &Clock) -> impl Iterator<Item = Dur> + Clone + use<> {
     let bucket = finest_bucket(clock.tick).ms();
-    let (now, end) = (clock.now.ms(), clock.now.ms() + clock.step.ms());
-    (now..end).step_by(bucket as usize).map(Dur)
+    let (at, count) = bucket_run(clock);
+    (0..u64::from(count)).map(move |i| Dur(at.ms() + i * bucket))
 }
 
 /// What each host adds to its service's metrics (CPU, memory and disk percent, connections),

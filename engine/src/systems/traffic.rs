@@ -110,6 +110,11 @@ impl HostTable {
         self.get(e)
             .map_or((false, false), |r| (r.usable, r.in_pool))
     }
+
+    /// [`endpoints`] as this tick's table sees the hosts.
+    fn endpoints(&self, spec: &ServiceSpec, state: &ServiceState, out: &mut Vec<Entity>) {
+        endpoints(spec, state, |e| self.serving(e), |e| self.usable(e), out);
+    }
 }
 
 /// The hosts a service's callers send requests to, into `out` (a buffer kept from tick to
@@ -153,17 +158,18 @@ fn mixture_p99(tails: &mut [(f64, f64)]) -> f64 {
     // which adds the same shares in the same order as the stable sort below, without sorting.
     let mut distinct = [0.0f64; 16];
     let mut n = 0;
-    for t in tails.iter() {
-        if !distinct[..n].iter().any(|d| d.to_bits() == t.0.to_bits()) {
-            if n == distinct.len() {
-                n = usize::MAX;
-                break;
-            }
+    let few = tails.iter().all(|t| {
+        if distinct[..n].iter().any(|d| d.to_bits() == t.0.to_bits()) {
+            true
+        } else if n < distinct.len() {
             distinct[n] = t.0;
             n += 1;
+            true
+        } else {
+            false
         }
-    }
-    if n != usize::MAX {
+    });
+    if few {
         let distinct = &mut distinct[..n];
         distinct.sort_by(|a, b| b.total_cmp(a));
         let mut share = 0.0;
@@ -228,13 +234,7 @@ fn callee_view(
     count: &mut Vec<f64>,
     out: &mut Callee,
 ) {
-    endpoints(
-        spec,
-        state,
-        |e| table.serving(e),
-        |e| table.usable(e),
-        targets,
-    );
+    table.endpoints(spec, state, targets);
     let zones = net.zones.len();
     count.clear();
     count.resize(zones, 0.0);
@@ -380,13 +380,7 @@ pub fn route_traffic(
             continue;
         };
         let lam = inbound[spec.order];
-        endpoints(
-            spec,
-            state,
-            |e| table.serving(e),
-            |e| table.usable(e),
-            targets,
-        );
+        table.endpoints(spec, state, targets);
         let per = if targets.is_empty() {
             0.0
         } else {
