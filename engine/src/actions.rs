@@ -8,7 +8,6 @@ use crate::components::{
     HostSpec, HostState, Instance, Load, Power, Proc, ServiceLoad, ServiceSpec, ServiceState,
 };
 use crate::effects::{host_name, in_service, now, restart_instance, service_name, serving};
-use crate::metrics::MetricSet;
 use crate::observe::resolve;
 use crate::record::Severity;
 use crate::resources::{Clock, Ledger, Log, Metrics, Names, Op, Ops, Target};
@@ -767,10 +766,7 @@ pub(crate) fn launch_host(
         ))
         .id();
     let tick = world.resource::<Clock>().tick;
-    world
-        .resource_mut::<Metrics>()
-        .hosts
-        .push(MetricSet::new(tick));
+    world.resource_mut::<Metrics>().hosts.add(tick);
     let mut names = world.resource_mut::<Names>();
     names.hosts.push(e);
     names.by_name.insert(name.clone(), Target::Host(e));

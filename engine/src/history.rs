@@ -75,9 +75,7 @@ pub fn backfill(world: &mut World, seed: u64) {
         }
     };
     let mut metrics = world.resource_mut::<Metrics>();
-    for (set, rows) in metrics.hosts.iter_mut().zip(&past.host_rows) {
-        set.set_past(rows);
-    }
+    metrics.hosts.set_past(&past.host_rows);
     for (set, rows) in metrics.services.iter_mut().zip(&past.services) {
         set.set_past(rows);
     }

@@ -739,6 +739,167 @@ impl MetricSet {
     }
 }
 
+/// The metric histories of an estate's hosts, by `order`. Hosts sampled with bit-identical
+/// values all along (the instances of one tier in one zone see the same arrivals and service
+/// time, so most of a fleet's hosts report alike) share one history, written once a step; a
+/// host gets a copy of its own the first step it reports something different, or when it is
+/// written alone ([`HostSets::get_mut`]). What each host reads is bit for bit what a history of
+/// its own would hold.
+#[derive(Debug, Default)]
+pub struct HostSets {
+    /// Each host's history: an index into `sets`.
+    of: Vec<u32>,
+    sets: Vec<MetricSet>,
+    /// Hosts reading each set.
+    users: Vec<u32>,
+    /// A set nothing has been written to yet, which a host added next can share.
+    pristine: Option<u32>,
+    /// The values each set is given this step, once one of its hosts has been sampled.
+    pending: Vec<Option<[f64; COMMON]>>,
+    /// Copies made this step: the set copied and the copy.
+    copies: Vec<(u32, u32)>,
+}
+
+fn same(a: &[f64; COMMON], b: &[f64; COMMON]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
+impl HostSets {
+    /// Distinct histories held.
+    #[cfg(test)]
+    fn distinct(&self) -> usize {
+        self.users.iter().filter(|&&u| u > 0).count()
+    }
+
+    /// Adds a host with no history yet, at the next `order`.
+    pub fn add(&mut self, tick: Dur) {
+        let s = match self.pristine {
+            Some(s) if self.sets[s as usize].fine_ms == finest_bucket(tick).ms() => s,
+            _ => {
+                let s = self.new_set(MetricSet::new(tick));
+                self.pristine = Some(s);
+                s
+            }
+        };
+        self.of.push(s);
+        self.users[s as usize] += 1;
+    }
+
+    fn new_set(&mut self, set: MetricSet) -> u32 {
+        self.sets.push(set);
+        self.users.push(0);
+        self.pending.push(None);
+        (self.sets.len() - 1) as u32
+    }
+
+    /// Moves host `host` to a set of its own, a copy of the one it shares, if it shares one.
+    fn detach(&mut self, host: usize) -> usize {
+        let s = self.of[host] as usize;
+        if self.pristine == Some(s as u32) {
+            self.pristine = None;
+        }
+        if self.users[s] <= 1 {
+            return s;
+        }
+        let t = self.new_set(self.sets[s].clone());
+        self.users[s] -= 1;
+        self.users[t as usize] += 1;
+        self.of[host] = t;
+        t as usize
+    }
+
+    pub fn get(&self, host: usize) -> Option<&MetricSet> {
+        self.of.get(host).map(|&s| &self.sets[s as usize])
+    }
+
+    /// Host `host`'s history to write alone (a metric only it reports): no longer shared.
+    pub fn get_mut(&mut self, host: usize) -> Option<&mut MetricSet> {
+        if host >= self.of.len() {
+            return None;
+        }
+        let s = self.detach(host);
+        Some(&mut self.sets[s])
+    }
+
+    /// Takes host `host`'s sample of the seven common metrics this step; [`HostSets::push_run`]
+    /// writes what the step's samples come to.
+    pub fn sample(&mut self, host: usize, values: [f64; COMMON]) {
+        let Some(&s) = self.of.get(host) else {
+            return;
+        };
+        let pending = match &self.pending[s as usize] {
+            None => {
+                self.pending[s as usize] = Some(values);
+                return;
+            }
+            Some(p) => p,
+        };
+        if same(pending, &values) {
+            return;
+        }
+        // This host parts from the hosts it shared a history with: to a copy made this step for
+        // the same values, or a new one, made before anything of this step is written.
+        let copy = self.copies.iter().find(|&&(from, to)| {
+            from == s && self.pending[to as usize].is_some_and(|p| same(&p, &values))
+        });
+        let t = match copy {
+            Some(&(_, t)) => t,
+            None => {
+                let t = self.new_set(self.sets[s as usize].clone());
+                self.pending[t as usize] = Some(values);
+                self.copies.push((s, t));
+                t
+            }
+        };
+        self.users[s as usize] -= 1;
+        self.users[t as usize] += 1;
+        self.of[host] = t;
+    }
+
+    /// Writes every set's sample of this step, as [`MetricSet::push_run`] does.
+    pub fn push_run(&mut self, at: Dur, count: u32) {
+        for (set, pending) in self.sets.iter_mut().zip(&mut self.pending) {
+            if let Some(values) = pending.take() {
+                set.push_run(at, count, values);
+            }
+        }
+        self.copies.clear();
+        self.pristine = None;
+    }
+
+    /// Sets each host's history before the start (hourly rows, by `order`); hosts sharing a
+    /// history and given bit-identical rows go on sharing one.
+    pub fn set_past(&mut self, rows: &[Vec<[f32; COMMON]>]) {
+        let bits = |r: &[[f32; COMMON]]| r.iter().flatten().map(|v| v.to_bits()).collect();
+        // (set shared before, the rows' bits, the set those rows went to)
+        let mut given: Vec<(u32, Vec<u32>, u32)> = Vec::new();
+        for (host, rows) in rows.iter().enumerate().take(self.of.len()) {
+            let (s, key): (u32, Vec<u32>) = (self.of[host], bits(rows));
+            if let Some((.., t)) = given.iter().find(|(from, k, _)| *from == s && *k == key) {
+                let t = *t;
+                self.users[s as usize] -= 1;
+                self.users[t as usize] += 1;
+                self.of[host] = t;
+                continue;
+            }
+            // The first host of its set keeps it; others take a copy of it before it is set.
+            let first = !given.iter().any(|(from, ..)| *from == s);
+            let t = if first {
+                s as usize
+            } else {
+                let t = self.new_set(self.sets[s as usize].clone()) as usize;
+                self.users[s as usize] -= 1;
+                self.users[t] += 1;
+                self.of[host] = t as u32;
+                t
+            };
+            self.sets[t].set_past(rows);
+            given.push((s, key, t as u32));
+        }
+        self.pristine = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -795,6 +956,86 @@ mod tests {
         for t in 0..secs {
             set.push(Dur::from_secs(t), [t as f64; COMMON]);
         }
+    }
+
+    /// Every point of every metric of a set over a day, as `metrics` would read them.
+    fn everything(set: &MetricSet, now: Dur) -> Vec<u32> {
+        let mut out = Vec::new();
+        for metric in [Metric::Cpu, Metric::P99, Metric::Connections, Metric::Steal] {
+            let (_, points) = set.get(metric).window(now, Dur::from_secs(86_400));
+            out.extend(points.iter().map(|(at, v)| (at.ms() as u32) ^ v.to_bits()));
+        }
+        out
+    }
+
+    #[test]
+    fn hosts_sampled_alike_share_a_history_and_part_when_they_differ() {
+        let tick = Dur::from_secs(1);
+        let mut shared = HostSets::default();
+        let mut alone: Vec<MetricSet> = Vec::new();
+        for _ in 0..4 {
+            shared.add(tick);
+            alone.push(MetricSet::new(tick));
+        }
+        assert_eq!(shared.distinct(), 1);
+        for t in 0..3_000u64 {
+            let at = Dur::from_secs(t);
+            for (host, set) in alone.iter_mut().enumerate() {
+                // Host 2 parts at 1,000 s, host 3 at 2,000 s with host 2's values.
+                let odd = (host == 2 && t >= 1_000) || (host == 3 && t >= 2_000);
+                let v = if odd { t as f64 * 1.5 } else { (t % 17) as f64 };
+                shared.sample(host, [v; COMMON]);
+                set.push(at, [v; COMMON]);
+            }
+            shared.push_run(at, 1);
+            if t == 500 {
+                // A metric of host 1's own parts it too.
+                shared.get_mut(1).unwrap().push_one(Metric::Steal, at, 3.0);
+                alone[1].push_one(Metric::Steal, at, 3.0);
+            }
+            let expected = match t {
+                ..500 => 1,
+                500..1_000 => 2,
+                1_000..2_000 => 3,
+                _ => 4,
+            };
+            assert_eq!(shared.distinct(), expected, "at {t}");
+        }
+        let now = Dur::from_secs(3_000);
+        for (host, set) in alone.iter().enumerate() {
+            assert_eq!(
+                everything(shared.get(host).unwrap(), now),
+                everything(set, now)
+            );
+        }
+        // Hosts 2 and 3 report alike from 2,000 s, but each keeps the history it had before.
+        assert_ne!(
+            everything(shared.get(2).unwrap(), now),
+            everything(shared.get(3).unwrap(), now)
+        );
+    }
+
+    #[test]
+    fn hosts_given_the_same_past_keep_sharing() {
+        let tick = Dur::from_secs(10);
+        let mut shared = HostSets::default();
+        for _ in 0..3 {
+            shared.add(tick);
+        }
+        let (a, b) = (vec![[1.0f32; COMMON]; 24], vec![[2.0f32; COMMON]; 24]);
+        shared.set_past(&[a.clone(), b, a]);
+        assert_eq!(shared.distinct(), 2);
+        let window = |h: usize| {
+            shared
+                .get(h)
+                .unwrap()
+                .get(Metric::Cpu)
+                .past_window(Dur(0), Dur::from_secs(7_200), Dur::from_secs(3_600))
+                .1
+        };
+        assert_eq!(window(0), vec![1.0, 1.0]);
+        assert_eq!(window(1), vec![2.0, 2.0]);
+        assert_eq!(window(2), vec![1.0, 1.0]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use scenarios::{Dur, Fault, Scenario};
 
-use crate::metrics::MetricSet;
+use crate::metrics::{HostSets, MetricSet};
 use crate::record::{CommandRecord, Event, FaultRecord, MinuteSample, Severity, Totals};
 
 /// Simulated time. The only clock the simulation has.
@@ -192,7 +192,7 @@ pub struct Ledger {
 /// Metric history of every host and service, indexed by their `order`.
 #[derive(Resource, Debug, Default)]
 pub struct Metrics {
-    pub hosts: Vec<MetricSet>,
+    pub hosts: HostSets,
     pub services: Vec<MetricSet>,
 }
 

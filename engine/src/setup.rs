@@ -92,7 +92,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
             .id();
         names.by_name.insert(h.id.clone(), Target::Host(e));
         names.hosts.push(e);
-        metrics.hosts.push(MetricSet::new(scenario.tick));
+        metrics.hosts.add(scenario.tick);
     }
 
     let service_entities: Vec<Entity> = topo

@@ -22,7 +22,7 @@ pub fn check_health(
     mut log: ResMut<Log>,
     services: Query<(&ServiceSpec, &ServiceState)>,
     mut hosts: Query<(&HostSpec, &HostState, Option<&mut Instance>, &Load)>,
-    mut pool: Local<Vec<Entity>>,
+    (mut pool, mut zones): (Local<Vec<Entity>>, Local<Vec<bool>>),
 ) {
     let now = clock.now;
     for &lb in &names.services {
@@ -49,6 +49,12 @@ pub fn check_health(
         else {
             continue;
         };
+        // Whether probes get through to each zone, worked out once per check rather than per backend.
+        zones.clear();
+        zones.extend((0..net.zones.len()).map(|z| {
+            net.between(lb_zone, z)
+                .is_some_and(|(_, loss)| loss_effect(loss).1 < 0.5)
+        }));
         pool.clear();
         pool.extend(
             names
@@ -66,9 +72,7 @@ pub fn check_health(
                 continue;
             }
             // A firewall dropping the probes fails them like a dead host.
-            let reachable = net
-                .between(lb_zone, spec.zone)
-                .is_some_and(|(_, loss)| loss_effect(loss).1 < 0.5)
+            let reachable = zones.get(spec.zone).copied().unwrap_or(false)
                 && !sec.blocked(lb_order, spec.order);
             let pass = st.power == Power::Up
                 && inst.proc == Proc::Running

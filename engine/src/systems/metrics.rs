@@ -40,15 +40,22 @@ pub fn record_metrics(
     mut members: Local<Members>,
 ) {
     let (at, count) = bucket_run(&clock);
-    sample(&names, &hosts, &services, &mut members, |owner, values| {
-        let set = match owner {
-            MetricOwner::Host(i) => metrics.hosts.get_mut(i),
-            MetricOwner::Service(i) => metrics.services.get_mut(i),
-        };
-        if let Some(set) = set {
-            set.push_run(at, count, values);
-        }
-    });
+    let metrics = &mut *metrics;
+    sample(
+        &names,
+        &hosts,
+        &services,
+        &mut members,
+        |owner, values| match owner {
+            MetricOwner::Host(i) => metrics.hosts.sample(i, values),
+            MetricOwner::Service(i) => {
+                if let Some(set) = metrics.services.get_mut(i) {
+                    set.push_run(at, count, values);
+                }
+            }
+        },
+    );
+    metrics.hosts.push_run(at, count);
 }
 
 /// The first time at which this step samples the metrics and how many times it does, a finest
