@@ -218,6 +218,119 @@ pub struct Scratch {
     count: Vec<f64>,
     tails: Vec<(f64, f64)>,
     down_by_zone: Vec<Option<(f64, f64, f64)>>,
+    served: Vec<([u64; 11], Served)>,
+}
+
+/// Answers of one service's instances kept while its instances are routed.
+const SERVED_KEPT: usize = 8;
+
+/// What an instance's answer to its share of a service's requests depends on besides the
+/// service and the share.
+#[derive(Clone, Copy, Debug)]
+struct Station {
+    /// Index of the version the instance runs.
+    version: usize,
+    /// Downstream (success share, mean ms, p99 extra ms), its storage included.
+    down: (f64, f64, f64),
+    gate: f64,
+    /// The instance's memory in use and the host's, MB.
+    memory_mb: f64,
+    host_memory_mb: f64,
+    stretch: f64,
+    cores: f64,
+    rogue: f64,
+    pause: f64,
+}
+
+impl Station {
+    /// Every input's bits: stations with the same key are answered bit for bit alike.
+    fn key(&self) -> [u64; 11] {
+        [
+            self.version as u64,
+            self.down.0.to_bits(),
+            self.down.1.to_bits(),
+            self.down.2.to_bits(),
+            self.gate.to_bits(),
+            self.memory_mb.to_bits(),
+            self.host_memory_mb.to_bits(),
+            self.stretch.to_bits(),
+            self.cores.to_bits(),
+            self.rogue.to_bits(),
+            self.pause.to_bits(),
+        ]
+    }
+}
+
+/// How an instance serves its share: its load, and the requests it accepts.
+#[derive(Clone, Copy, Debug)]
+struct Served {
+    fail: f64,
+    mean_ms: f64,
+    p99_ms: f64,
+    conns: f64,
+    cpu: f64,
+    accepted: f64,
+}
+
+/// An instance of `spec` running `version`, standing as `st` and sent `per` requests a second:
+/// an M/M/c station with its downstream waits added.
+fn serve(
+    st: &Station,
+    per: f64,
+    spec: &ServiceSpec,
+    version: &crate::components::Version,
+    dt_secs: f64,
+    memo: &mut Memo,
+) -> Served {
+    let (down_ok, down_mean, down_p99) = st.down;
+    let mem = (st.memory_mb + OS_RESERVED_MB) / st.host_memory_mb;
+    let cpu_ms = spec.ms_per_request * version.cpu_factor * swap_factor(mem);
+    // On a VM, CPU steal, memory reclamation and shared storage stretch the time each
+    // request's CPU work takes (the guest's own CPU use is unchanged).
+    let run_ms = cpu_ms * st.stretch;
+    let avail = (st.cores - st.rogue).max(0.05);
+    let threads = spec.workers.unwrap_or(st.cores as u32).max(1);
+    // Two limits: worker threads held for the whole request (CPU and downstream waits), and
+    // cores for the CPU work alone. The busier one is the bottleneck and sets the queueing;
+    // utilisation λ/(cμ) picks it without solving both.
+    let thread_ms = run_ms + down_mean;
+    let cpu_servers = avail.floor().max(1.0);
+    let core_ms = run_ms * cpu_servers / avail;
+    let thread_rho = per * thread_ms / (1_000.0 * threads as f64);
+    let cpu_rho = per * core_ms / (1_000.0 * cpu_servers);
+    let (q, mut mean, mut p99) = if cpu_rho > thread_rho {
+        let q = memo.mmc(cpu_servers as u32, per, core_ms);
+        (q, q.mean_ms + down_mean, q.p99_ms + down_p99)
+    } else {
+        let q = memo.mmc(threads, per, thread_ms);
+        (q, q.mean_ms, q.p99_ms)
+    };
+    // A VM paused for `pause` ms of this tick (a live migration's stun): requests arriving
+    // meanwhile wait for it, half of it on average.
+    let pause = st.pause;
+    if pause > 0.0 {
+        let caught = (pause / (dt_secs * 1_000.0)).min(1.0);
+        mean += caught * pause / 2.0;
+        if caught >= 0.01 {
+            p99 += pause;
+        }
+    }
+    let conns = per * mean / 1_000.0;
+    let reject = if conns > spec.max_connections as f64 {
+        1.0 - spec.max_connections as f64 / conns
+    } else {
+        0.0
+    };
+    let accepted = per * st.gate * (1.0 - reject) * (1.0 - q.fail);
+    Served {
+        fail: 1.0
+            - st.gate * (1.0 - reject) * (1.0 - q.fail) * (1.0 - version.error_rate) * down_ok,
+        mean_ms: mean,
+        p99_ms: p99,
+        conns: conns.min(spec.max_connections as f64),
+        cpu: ((accepted * cpu_ms / 1_000.0 + st.rogue) / st.cores).min(1.0),
+        accepted,
+    }
 }
 
 #[allow(
@@ -344,6 +457,7 @@ pub fn route_traffic(
         count,
         tails,
         down_by_zone,
+        served,
     } = &mut *scratch;
     inbound.clear();
     inbound.resize(names.services.len(), 0.0);
@@ -395,6 +509,7 @@ pub fn route_traffic(
         let per_zone = sec.call_share.is_empty();
         down_by_zone.clear();
         down_by_zone.resize(net.zones.len(), None);
+        served.clear();
         for &h in targets.iter() {
             let Ok((_, hspec, hst, inst, mut slot)) = hosts.get_mut(h) else {
                 continue;
@@ -408,7 +523,8 @@ pub fn route_traffic(
                 ..Load::default()
             };
             if up {
-                let version = &state.versions[inst.version.min(state.versions.len() - 1)];
+                let v = inst.version.min(state.versions.len() - 1);
+                let version = &state.versions[v];
                 let calls = match down_by_zone.get(hspec.zone) {
                     Some(Some(known)) if per_zone => *known,
                     _ => {
@@ -421,55 +537,43 @@ pub fn route_traffic(
                         d
                     }
                 };
-                let (down_ok, down_mean, down_p99) =
-                    storage.instance_effect(hspec.order, se, per, calls, &mut memo);
+                let down = storage.instance_effect(hspec.order, se, per, calls, &mut memo);
                 // Requests that cannot get through TLS or the firewall to this instance at all.
                 let gate = sec.gate(hspec.order);
-                let mem = (inst.memory_mb + OS_RESERVED_MB) / hspec.memory_mb;
-                let cpu_ms = spec.ms_per_request * version.cpu_factor * swap_factor(mem);
-                // On a VM, CPU steal, memory reclamation and shared storage stretch the time
-                // each request's CPU work takes (the guest's own CPU use is unchanged).
-                let run_ms = cpu_ms * virt.stretch(hspec.order);
-                let avail = (hspec.cores - rogue).max(0.05);
-                let threads = spec.workers.unwrap_or(hspec.cores as u32).max(1);
-                // Two limits: worker threads held for the whole request (CPU and downstream
-                // waits), and cores for the CPU work alone. The busier one is the bottleneck and
-                // sets the queueing; utilisation λ/(cμ) picks it without solving both.
-                let thread_ms = run_ms + down_mean;
-                let cpu_servers = avail.floor().max(1.0);
-                let core_ms = run_ms * cpu_servers / avail;
-                let thread_rho = per * thread_ms / (1_000.0 * threads as f64);
-                let cpu_rho = per * core_ms / (1_000.0 * cpu_servers);
-                let (q, mut mean, mut p99) = if cpu_rho > thread_rho {
-                    let q = memo.mmc(cpu_servers as u32, per, core_ms);
-                    (q, q.mean_ms + down_mean, q.p99_ms + down_p99)
-                } else {
-                    let q = memo.mmc(threads, per, thread_ms);
-                    (q, q.mean_ms, q.p99_ms)
+                let station = Station {
+                    version: v,
+                    down,
+                    gate,
+                    memory_mb: inst.memory_mb,
+                    host_memory_mb: hspec.memory_mb,
+                    stretch: virt.stretch(hspec.order),
+                    cores: hspec.cores,
+                    rogue,
+                    pause: virt.pause_ms(hspec.order),
                 };
-                // A VM paused for `pause` ms of this tick (a live migration's stun): requests
-                // arriving meanwhile wait for it, half of it on average.
-                let pause = virt.pause_ms(hspec.order);
-                if pause > 0.0 {
-                    let caught = (pause / (clock.dt_secs() * 1_000.0)).min(1.0);
-                    mean += caught * pause / 2.0;
-                    if caught >= 0.01 {
-                        p99 += pause;
+                // The instances of a tier in one zone mostly stand alike: each answer is worked
+                // out once and taken again for the next instance standing the same.
+                let key = station.key();
+                let served = match served.iter().find(|(k, _)| *k == key) {
+                    Some(&(_, known)) => known,
+                    None => {
+                        let answer =
+                            serve(&station, per, spec, version, clock.dt_secs(), &mut memo);
+                        if served.len() >= SERVED_KEPT {
+                            served.remove(0);
+                        }
+                        served.push((key, answer));
+                        answer
                     }
-                }
-                let conns = per * mean / 1_000.0;
-                let reject = if conns > spec.max_connections as f64 {
-                    1.0 - spec.max_connections as f64 / conns
-                } else {
-                    0.0
                 };
-                let accepted = per * gate * (1.0 - reject) * (1.0 - q.fail);
-                load.fail = 1.0
-                    - gate * (1.0 - reject) * (1.0 - q.fail) * (1.0 - version.error_rate) * down_ok;
-                load.mean_ms = mean;
-                load.p99_ms = p99;
-                load.conns = conns.min(spec.max_connections as f64);
-                load.cpu = ((accepted * cpu_ms / 1_000.0 + rogue) / hspec.cores).min(1.0);
+                let (down_ok, accepted) = (down.0, served.accepted);
+                load.fail = served.fail;
+                load.mean_ms = served.mean_ms;
+                load.p99_ms = served.p99_ms;
+                load.conns = served.conns;
+                load.cpu = served.cpu;
+                let mean = served.mean_ms;
+                let p99 = served.p99_ms;
                 forwarded += accepted;
                 mean_sum += per * mean;
                 if per > 0.0 && load.fail < 1.0 {
