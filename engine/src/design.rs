@@ -72,25 +72,40 @@ pub fn set_auto_failover(world: &mut World, service: &str, on: bool) -> Result<A
     })
 }
 
+/// Since when the watched service `name`'s primary has not been serving (`None`: it serves),
+/// given what was known before; `None` for a service that no longer exists.
+fn watch(world: &World, name: &str, since: Option<Dur>, at: Dur) -> Option<Option<Dur>> {
+    let s = service_of(world, name).ok()?;
+    let primary = world.get::<ServiceState>(s).and_then(|st| st.primary);
+    let healthy = primary.is_some_and(|p| serving(world, p));
+    Some(match (healthy, since) {
+        (true, _) => None,
+        (false, None) => Some(at),
+        (false, Some(t)) => Some(t),
+    })
+}
+
 /// The tick's check: a database with automatic failover whose primary has not served for
 /// [`DETECT`] gets its replica promoted.
 pub fn auto_failover(world: &mut World) {
     let Some(af) = world.get_resource::<AutoFailover>() else {
         return;
     };
+    let at = now(world);
+    // Most ticks nothing changes: find that out without copying every watched name.
+    let due = |since: Option<Dur>| since.is_some_and(|t| at.ms() >= t.ms() + DETECT.ms());
+    if af
+        .services
+        .iter()
+        .all(|(name, &since)| watch(world, name, since, at).is_none_or(|s| s == since && !due(s)))
+    {
+        return;
+    }
     let watched: Vec<(String, Option<Dur>)> =
         af.services.iter().map(|(k, v)| (k.clone(), *v)).collect();
-    let at = now(world);
     for (name, since) in watched {
-        let Ok(s) = service_of(world, &name) else {
+        let Some(since) = watch(world, &name, since, at) else {
             continue;
-        };
-        let primary = world.get::<ServiceState>(s).and_then(|st| st.primary);
-        let healthy = primary.is_some_and(|p| serving(world, p));
-        let since = match (healthy, since) {
-            (true, _) => None,
-            (false, None) => Some(at),
-            (false, Some(t)) => Some(t),
         };
         if let Some(t) = since
             && at.ms() >= t.ms() + DETECT.ms()

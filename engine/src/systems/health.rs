@@ -22,7 +22,11 @@ pub fn check_health(
     mut log: ResMut<Log>,
     services: Query<(&ServiceSpec, &ServiceState)>,
     mut hosts: Query<(&HostSpec, &HostState, Option<&mut Instance>, &Load)>,
-    (mut pool, mut zones): (Local<Vec<Entity>>, Local<Vec<bool>>),
+    (mut pool, mut zones, mut verdicts): (
+        Local<Vec<Entity>>,
+        Local<Vec<bool>>,
+        Local<Vec<(Severity, String)>>,
+    ),
 ) {
     let now = clock.now;
     for &lb in &names.services {
@@ -41,11 +45,10 @@ pub fn check_health(
             continue;
         }
         // Checks run from the load balancer's first host, which also logs the verdicts.
-        let Some((lb_zone, lb_host, lb_order)) = lb_state
+        let Some((lb_first, lb_zone, lb_order)) = lb_state
             .members
             .first()
-            .and_then(|&m| hosts.get(m).ok())
-            .map(|h| (h.0.zone, h.0.name.clone(), h.0.order))
+            .and_then(|&m| hosts.get(m).ok().map(|h| (m, h.0.zone, h.0.order)))
         else {
             continue;
         };
@@ -83,31 +86,33 @@ pub fn check_health(
                 inst.passed_checks += 1;
                 if !inst.in_pool && inst.passed_checks >= RISE {
                     inst.in_pool = true;
-                    log.push(
-                        now,
-                        &lb_host,
+                    verdicts.push((
                         Severity::Info,
                         format!(
                             "{}: backend {} is UP ({RISE} checks passed)",
                             lb_spec.process, spec.name
                         ),
-                    );
+                    ));
                 }
             } else {
                 inst.passed_checks = 0;
                 inst.failed_checks += 1;
                 if inst.in_pool && inst.failed_checks >= hc.unhealthy_after {
                     inst.in_pool = false;
-                    log.push(
-                        now,
-                        &lb_host,
+                    verdicts.push((
                         Severity::Warn,
                         format!(
                             "{}: backend {} is DOWN ({} checks failed)",
                             lb_spec.process, spec.name, hc.unhealthy_after
                         ),
-                    );
+                    ));
                 }
+            }
+        }
+        // Logged in the order given, once the pool has been walked.
+        if let Ok((lb_host, ..)) = hosts.get(lb_first) {
+            for (severity, text) in verdicts.drain(..) {
+                log.push(now, &lb_host.name, severity, text);
             }
         }
     }
