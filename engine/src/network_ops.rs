@@ -860,26 +860,20 @@ pub fn struck(world: &World, kind: &FaultKind) -> Vec<String> {
 /// Marks each bulk transfer sending or not (its host up and its process running) and
 /// recomputes the network when that changes.
 pub fn track_flows(world: &mut World) {
-    let flows: Vec<(String, String, bool)> = world
-        .resource::<Network>()
-        .flows
-        .iter()
-        .map(|f| (f.host.clone(), f.process.clone(), f.active))
-        .collect();
-    let mut changed = false;
-    let mut states = Vec::with_capacity(flows.len());
-    for (host, process, was) in flows {
-        let sending = effects::host(world, &host)
+    let sending = |world: &World, f: &Flow| {
+        effects::host(world, &f.host)
             .and_then(|h| world.get::<HostState>(h))
-            .is_some_and(|st| st.power == Power::Up && st.rogues.iter().any(|r| r.name == process));
-        changed |= sending != was;
-        states.push(sending);
+            .is_some_and(|st| st.power == Power::Up && st.rogues.iter().any(|r| r.name == f.process))
+    };
+    let flows = &world.resource::<Network>().flows;
+    // Most ticks no flow starts or stops: find that out without copying anything.
+    if !flows.iter().any(|f| sending(world, f) != f.active) {
+        return;
     }
-    if changed {
-        let mut net = world.resource_mut::<Network>();
-        for (f, s) in net.flows.iter_mut().zip(states) {
-            f.active = s;
-        }
-        net.recompute();
+    let states: Vec<bool> = flows.iter().map(|f| sending(world, f)).collect();
+    let mut net = world.resource_mut::<Network>();
+    for (f, s) in net.flows.iter_mut().zip(states) {
+        f.active = s;
     }
+    net.recompute();
 }

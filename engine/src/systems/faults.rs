@@ -243,6 +243,10 @@ fn add_rogue(world: &mut World, host: &str, rogue: Rogue) {
 
 pub fn write_scripted_logs(world: &mut World) {
     let at = now(world);
+    let scripted = world.resource::<ScriptedLogs>();
+    if scripted.lines.get(scripted.next).is_none_or(|l| l.at > at) {
+        return;
+    }
     world.resource_scope(
         |world, mut scripted: bevy_ecs::prelude::Mut<ScriptedLogs>| {
             let mut log = world.resource_mut::<Log>();
