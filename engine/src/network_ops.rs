@@ -863,7 +863,9 @@ pub fn track_flows(world: &mut World) {
     let sending = |world: &World, f: &Flow| {
         effects::host(world, &f.host)
             .and_then(|h| world.get::<HostState>(h))
-            .is_some_and(|st| st.power == Power::Up && st.rogues.iter().any(|r| r.name == f.process))
+            .is_some_and(|st| {
+                st.power == Power::Up && st.rogues.iter().any(|r| r.name == f.process)
+            })
     };
     let flows = &world.resource::<Network>().flows;
     // Most ticks no flow starts or stops: find that out without copying anything.

@@ -2,7 +2,7 @@
 
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
-use bevy_ecs::system::RunSystemOnce;
+use bevy_ecs::system::{IntoSystem, System};
 use scenarios::{Dur, Scenario, clock_label};
 
 use crate::actions::{self, Applied};
@@ -33,10 +33,18 @@ struct Tick;
 
 /// The tick: one explicit order, one thread.
 pub fn schedule() -> Schedule {
+    // Looking for ambiguities was a quarter of building a `Sim`, which grading does three times
+    // per journal; the systems are chained, and a test builds the schedule with the check on.
+    schedule_checking(LogLevel::Ignore)
+}
+
+/// [`schedule`], its build checking for systems touching the same data in no set order at
+/// `ambiguity`.
+fn schedule_checking(ambiguity: LogLevel) -> Schedule {
     let mut schedule = Schedule::new(Tick);
     schedule.set_executor(SingleThreadedExecutor::new());
     schedule.set_build_settings(ScheduleBuildSettings {
-        ambiguity_detection: LogLevel::Error,
+        ambiguity_detection: ambiguity,
         ..ScheduleBuildSettings::default()
     });
     schedule.add_systems(
@@ -103,9 +111,11 @@ impl Sim {
         crate::history::backfill(&mut world, seed);
         // Callers see their callees one tick late; before t = 0 the estate has been running for
         // ever, so route traffic once per tier of the call graph to reach the steady state.
+        let mut route = IntoSystem::into_system(route_traffic);
+        route.initialize(&mut world);
         for _ in 0..scenario.topology.services.len() {
-            world
-                .run_system_once(route_traffic)
+            route
+                .run((), &mut world)
                 .expect("route_traffic's parameters are all present after build");
         }
         let probe = crate::coast::Probe::new(&mut world);
@@ -525,6 +535,10 @@ mod tests {
         let mut world = build(&scenario, 1);
         // Ambiguity detection is set to error: two systems touching the same data in an
         // unspecified order would fail the build of the schedule.
-        assert!(schedule().initialize(&mut world).is_ok());
+        assert!(
+            schedule_checking(LogLevel::Error)
+                .initialize(&mut world)
+                .is_ok()
+        );
     }
 }
