@@ -14,6 +14,17 @@ use crate::security::Security;
 /// Consecutive passed checks that put a backend back in the pool.
 pub const RISE: u32 = 2;
 
+/// Buffers a check fills afresh, kept so a check allocates nothing.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// The backends checked.
+    pool: Vec<Entity>,
+    /// Whether probes get through to each zone.
+    zones: Vec<bool>,
+    /// The verdicts that changed, to log once the pool has been walked.
+    verdicts: Vec<(Severity, String)>,
+}
+
 pub fn check_health(
     clock: Res<Clock>,
     names: Res<Names>,
@@ -22,12 +33,13 @@ pub fn check_health(
     mut log: ResMut<Log>,
     services: Query<(&ServiceSpec, &ServiceState)>,
     mut hosts: Query<(&HostSpec, &HostState, Option<&mut Instance>, &Load)>,
-    (mut pool, mut zones, mut verdicts): (
-        Local<Vec<Entity>>,
-        Local<Vec<bool>>,
-        Local<Vec<(Severity, String)>>,
-    ),
+    mut scratch: Local<Scratch>,
 ) {
+    let Scratch {
+        pool,
+        zones,
+        verdicts,
+    } = &mut *scratch;
     let now = clock.now;
     for &lb in &names.services {
         let Ok((lb_spec, lb_state)) = services.get(lb) else {
