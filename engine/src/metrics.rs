@@ -7,6 +7,8 @@
 //! A host keeps less fine history (see [`Shape::host`]): an estate has hundreds of hosts for
 //! every service, and it is the hosts' history that decides how much memory a run needs.
 
+use std::sync::Arc;
+
 use scenarios::{Dur, Metric};
 
 /// Points in a packed block: the unit in which old points are dropped.
@@ -397,7 +399,7 @@ struct Group<const K: usize> {
     series: [Series; K],
     /// Each metric's hourly means from before the start (synthesised history), oldest first,
     /// ending at t = 0; most estates have none.
-    past: Option<Box<[Box<[f32]>; K]>>,
+    past: Option<Arc<[Box<[f32]>; K]>>,
 }
 
 impl<const K: usize> Group<K> {
@@ -730,13 +732,20 @@ impl MetricSet {
         lone.open.push(&mut lone.group, self.fine_ms, at, [value]);
     }
 
-    /// Sets the history before the start of the seven metrics every host and service reports,
-    /// from hourly rows (CPU steal, on VMs only, has none).
-    pub fn set_past(&mut self, rows: &[[f32; COMMON]]) {
-        self.common.past = Some(Box::new(std::array::from_fn(|i| {
-            rows.iter().map(|r| r[i]).collect()
-        })));
+    /// Sets the history before the start of the seven metrics every host and service reports
+    /// (CPU steal, on VMs only, has none).
+    pub fn set_past(&mut self, past: Arc<PastColumns>) {
+        self.common.past = Some(past);
     }
+}
+
+/// Hourly means from before the start of the seven metrics every host and service reports,
+/// each metric's oldest first: set once, shared by every run of one estate and seed.
+pub type PastColumns = [Box<[f32]>; COMMON];
+
+/// [`PastColumns`] from hourly rows of the seven metrics, oldest first.
+pub fn past_columns(rows: &[[f32; COMMON]]) -> Arc<PastColumns> {
+    Arc::new(std::array::from_fn(|i| rows.iter().map(|r| r[i]).collect()))
 }
 
 /// The metric histories of an estate's hosts, by `order`. Hosts sampled with bit-identical
@@ -867,16 +876,17 @@ impl HostSets {
         self.pristine = None;
     }
 
-    /// Sets each host's history before the start (hourly rows, by `order`); hosts sharing a
-    /// history and given bit-identical rows go on sharing one.
-    pub fn set_past(&mut self, rows: &[Vec<[f32; COMMON]>]) {
-        let bits = |r: &[[f32; COMMON]]| r.iter().flatten().map(|v| v.to_bits()).collect();
-        // (set shared before, the rows' bits, the set those rows went to)
-        let mut given: Vec<(u32, Vec<u32>, u32)> = Vec::new();
-        for (host, rows) in rows.iter().enumerate().take(self.of.len()) {
-            let (s, key): (u32, Vec<u32>) = (self.of[host], bits(rows));
-            if let Some((.., t)) = given.iter().find(|(from, k, _)| *from == s && *k == key) {
-                let t = *t;
+    /// Sets each host's history before the start (by `order`); hosts sharing a history and
+    /// given the same columns go on sharing one.
+    pub fn set_past(&mut self, past: &[Arc<PastColumns>]) {
+        // (set shared before, the columns, the set those columns went to)
+        let mut given: Vec<(u32, &Arc<PastColumns>, u32)> = Vec::new();
+        for (host, columns) in past.iter().enumerate().take(self.of.len()) {
+            let s = self.of[host];
+            let same = |(from, c, _): &&(u32, &Arc<PastColumns>, u32)| {
+                *from == s && Arc::ptr_eq(c, columns)
+            };
+            if let Some(&(.., t)) = given.iter().find(same) {
                 self.users[s as usize] -= 1;
                 self.users[t as usize] += 1;
                 self.of[host] = t;
@@ -893,8 +903,8 @@ impl HostSets {
                 self.of[host] = t as u32;
                 t
             };
-            self.sets[t].set_past(rows);
-            given.push((s, key, t as u32));
+            self.sets[t].set_past(Arc::clone(columns));
+            given.push((s, columns, t as u32));
         }
         self.pristine = None;
     }
@@ -1022,8 +1032,9 @@ mod tests {
         for _ in 0..3 {
             shared.add(tick);
         }
-        let (a, b) = (vec![[1.0f32; COMMON]; 24], vec![[2.0f32; COMMON]; 24]);
-        shared.set_past(&[a.clone(), b, a]);
+        let a = past_columns(&[[1.0f32; COMMON]; 24]);
+        let b = past_columns(&[[2.0f32; COMMON]; 24]);
+        shared.set_past(&[Arc::clone(&a), b, a]);
         assert_eq!(shared.distinct(), 2);
         let window = |h: usize| {
             shared
@@ -1183,7 +1194,7 @@ mod tests {
     fn history_before_the_start_is_grouped_into_the_window_bucket() {
         let mut s = MetricSet::service(Dur::from_mins(60));
         let rows: Vec<[f32; COMMON]> = (0..240).map(|h| [h as f32; COMMON]).collect();
-        s.set_past(&rows);
+        s.set_past(past_columns(&rows));
         let s = s.get(Metric::Rps);
         // Two hours into the run, a 12 h window reaches 10 h back before the start.
         let (bucket, past) = s.past_window(Dur::from_mins(120), Dur::from_mins(720), PAST_BUCKET);
