@@ -10,7 +10,7 @@ use crate::components::{
     HostSpec, HostState, Instance, Load, Power, Proc, ServiceLoad, ServiceSpec, ServiceState,
     Version,
 };
-use crate::metrics::MetricSet;
+use crate::metrics::{HostSets, MetricSet};
 use crate::network::{LinkState, Network};
 use crate::resources::{
     AlertState, Alerts, Clock, Faults, Journal, Ledger, Log, MetricOwner, Metrics, Names, Ops,
@@ -68,7 +68,10 @@ pub fn build(scenario: &Scenario, seed: u64) -> World {
             .by_name
             .insert(node.id.clone(), Target::Node(zones.len() + i));
     }
-    let mut metrics = Metrics::default();
+    let mut metrics = Metrics {
+        hosts: HostSets::for_estate(topo.hosts.len()),
+        ..Metrics::default()
+    };
     for (order, h) in topo.hosts.iter().enumerate() {
         let e = world
             .spawn((
