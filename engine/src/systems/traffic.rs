@@ -204,6 +204,8 @@ struct Callee {
     mean_ms: f64,
     p99_ms: f64,
     by_zone: Vec<(f64, f64, f64)>,
+    /// The hosts its callers send requests to this tick (see [`endpoints`]).
+    endpoints: Vec<Entity>,
 }
 
 /// Buffers `route_traffic` fills afresh each tick, kept so a tick allocates nothing.
@@ -343,11 +345,11 @@ fn callee_view(
     load: &ServiceLoad,
     table: &HostTable,
     net: &Network,
-    targets: &mut Vec<Entity>,
     count: &mut Vec<f64>,
     out: &mut Callee,
 ) {
-    table.endpoints(spec, state, targets);
+    table.endpoints(spec, state, &mut out.endpoints);
+    let targets = &out.endpoints;
     let zones = net.zones.len();
     count.clear();
     count.resize(zones, 0.0);
@@ -482,7 +484,7 @@ pub fn route_traffic(
         if let Ok((spec, state, load)) = services.get(se)
             && let Some(out) = callees.get_mut(spec.order)
         {
-            callee_view(spec, state, load, &table, &net, targets, count, out);
+            callee_view(spec, state, load, &table, &net, count, out);
             orders.push((se, spec.order));
         }
     }
@@ -494,7 +496,14 @@ pub fn route_traffic(
             continue;
         };
         let lam = inbound[spec.order];
-        table.endpoints(spec, state, targets);
+        // The endpoints its callee view found this tick, from the same table.
+        match callees.get(spec.order).filter(|c| c.live) {
+            Some(c) => {
+                targets.clear();
+                targets.extend_from_slice(&c.endpoints);
+            }
+            None => table.endpoints(spec, state, targets),
+        }
         let per = if targets.is_empty() {
             0.0
         } else {
