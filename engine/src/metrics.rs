@@ -1,11 +1,13 @@
 //! Metric time series, downsampled as they age: recent detail, older history coarse, so memory
-//! stays bounded over long horizons instead of growing per tick. Points are packed losslessly
-//! (see [`Points`]), so a steady metric costs next to nothing and a noisy one about two thirds
-//! of its raw size.
+//! stays bounded over long horizons instead of growing per tick. In a big estate a host's points
+//! are packed losslessly (see [`Points`]), so a steady metric costs next to nothing and a noisy
+//! one about two thirds of its raw size; services, and the hosts of a small estate, keep raw
+//! points in rings (see [`Points::push_raw`]), where the packing would cost time and save little.
 //!
 //! A service keeps 10 s buckets for 2 h, 5 min buckets for a week and hourly ones for 100 days.
 //! A host keeps less fine history (see [`Shape::host`]): an estate has hundreds of hosts for
-//! every service, and it is the hosts' history that decides how much memory a run needs.
+//! every service, and it is the hosts' history that decides how much memory a run needs. Hosts
+//! that report alike share one history until one of them differs (see [`HostSets`]).
 
 use std::sync::Arc;
 
