@@ -107,8 +107,7 @@ pub fn auto_failover(world: &mut World) {
         let Some(since) = watch(world, &name, since, at) else {
             continue;
         };
-        if let Some(t) = since
-            && at.ms() >= t.ms() + DETECT.ms()
+        if due(since)
             && let Ok(applied) = failover_to(world, &name, None)
         {
             world.resource_mut::<Log>().push(

@@ -277,9 +277,10 @@ impl Points {
     }
 
     /// Appends `value` `n` times unpacked, keeping the newest `cap` points: `words` holds each
-    /// point's bits, and once `cap` are held it is a ring whose oldest point is at `end`. A
-    /// service's history is kept so ([`Shape::raw`]): an estate has few services, and a point
-    /// written or dropped costs a store rather than packing and unpacking a block.
+    /// point's bits, and once `cap` are held it is a ring whose oldest point is at `end`. The
+    /// histories of services and of a small estate's hosts are kept so ([`Shape::raw`]): there
+    /// are few of them, and a point written or dropped costs a store rather than packing and
+    /// unpacking a block.
     #[inline]
     fn push_raw(&mut self, value: f32, n: u32, cap: u32) {
         let bits = value.to_bits();
@@ -320,8 +321,9 @@ struct Shape {
     cap: [u32; TIERS],
     /// Tiers in use: fewer than [`TIERS`] where the tick is as coarse as a tier's bucket.
     tiers: usize,
-    /// Points kept unpacked (see [`Points::push_raw`]): a service's history, and any history at
-    /// hourly ticks, whose runs have few hosts.
+    /// Points kept unpacked (see [`Points::push_raw`]): a service's history, any history at
+    /// hourly ticks, whose runs have few hosts, and the hosts' of a small estate (see
+    /// [`SMALL_ESTATE`]).
     raw: bool,
 }
 
@@ -888,6 +890,13 @@ impl HostSets {
         (self.sets.len() - 1) as u32
     }
 
+    /// Moves host `host` from the set it reads to set `to`.
+    fn move_host(&mut self, host: usize, to: u32) {
+        self.users[self.of[host] as usize] -= 1;
+        self.users[to as usize] += 1;
+        self.of[host] = to;
+    }
+
     /// Moves host `host` to a set of its own, a copy of the one it shares, if it shares one.
     fn detach(&mut self, host: usize) -> usize {
         let s = self.of[host] as usize;
@@ -898,9 +907,7 @@ impl HostSets {
             return s;
         }
         let t = self.new_set(self.sets[s].clone());
-        self.users[s] -= 1;
-        self.users[t as usize] += 1;
-        self.of[host] = t;
+        self.move_host(host, t);
         t as usize
     }
 
@@ -947,9 +954,7 @@ impl HostSets {
                 t
             }
         };
-        self.users[s as usize] -= 1;
-        self.users[t as usize] += 1;
-        self.of[host] = t;
+        self.move_host(host, t);
     }
 
     /// Writes every set's sample of this step, as [`MetricSet::push_run`] does.
@@ -974,22 +979,13 @@ impl HostSets {
                 *from == s && Arc::ptr_eq(c, columns)
             };
             if let Some(&(.., t)) = given.iter().find(same) {
-                self.users[s as usize] -= 1;
-                self.users[t as usize] += 1;
-                self.of[host] = t;
+                self.move_host(host, t);
                 continue;
             }
-            // The first host of its set keeps it; others take a copy of it before it is set.
+            // The first host of its set keeps it; others, still sharing it with the first, take
+            // a copy of it before it is set.
             let first = !given.iter().any(|(from, ..)| *from == s);
-            let t = if first {
-                s as usize
-            } else {
-                let t = self.new_set(self.sets[s as usize].clone()) as usize;
-                self.users[s as usize] -= 1;
-                self.users[t] += 1;
-                self.of[host] = t as u32;
-                t
-            };
+            let t = if first { s as usize } else { self.detach(host) };
             self.sets[t].set_past(Arc::clone(columns));
             given.push((s, columns, t as u32));
         }

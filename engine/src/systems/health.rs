@@ -64,7 +64,8 @@ pub fn check_health(
         else {
             continue;
         };
-        // Whether probes get through to each zone, worked out once per check rather than per backend.
+        // Whether probes get through to each zone, worked out once per check rather than per
+        // backend.
         zones.clear();
         zones.extend((0..net.zones.len()).map(|z| {
             net.between(lb_zone, z)

@@ -335,10 +335,6 @@ fn serve(
     }
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the callee, what it is seen through, and the buffers it is written with"
-)]
 fn callee_view(
     spec: &ServiceSpec,
     state: &ServiceState,
@@ -565,7 +561,7 @@ pub fn route_traffic(
                 let key = station.key();
                 // Word by word, not a call to memcmp: most keys differ early or not at all.
                 let same = |k: &[u64; 11]| k.iter().zip(&key).all(|(a, b)| a == b);
-                let served = match served.iter().find(|(k, _)| same(k)) {
+                let answer = match served.iter().find(|(k, _)| same(k)) {
                     Some(&(_, known)) => known,
                     None => {
                         let answer =
@@ -577,14 +573,20 @@ pub fn route_traffic(
                         answer
                     }
                 };
-                let (down_ok, accepted) = (down.0, served.accepted);
-                load.fail = served.fail;
-                load.mean_ms = served.mean_ms;
-                load.p99_ms = served.p99_ms;
-                load.conns = served.conns;
-                load.cpu = served.cpu;
-                let mean = served.mean_ms;
-                let p99 = served.p99_ms;
+                let Served {
+                    fail,
+                    mean_ms: mean,
+                    p99_ms: p99,
+                    conns,
+                    cpu,
+                    accepted,
+                } = answer;
+                let down_ok = down.0;
+                load.fail = fail;
+                load.mean_ms = mean;
+                load.p99_ms = p99;
+                load.conns = conns;
+                load.cpu = cpu;
                 forwarded += accepted;
                 mean_sum += per * mean;
                 if per > 0.0 && load.fail < 1.0 {
